@@ -14,6 +14,8 @@ export const LIMITS = {
   MAX_INFLATED_ENTRY_BYTES: 512 * MiB,
   /** Inflate ratio: deflate tops out near 1032:1, so more is a crafted bomb. */
   MAX_INFLATE_RATIO: 1100,
+  /** One APK or jar read into memory for analysis (Node buffers stop at 4 GiB; real APKs are < 2 GiB). */
+  MAX_APK_BYTES: 2 * GiB,
   /** A single DEX file we parse in memory (dex format caps method ids at 64k per file anyway). */
   MAX_DEX_BYTES: 256 * MiB,
   /** A binary XML document (manifests are KBs; res/xml rarely over 1 MiB). */
@@ -30,6 +32,10 @@ export const LIMITS = {
   MAX_FS_FILES: 5_000_000,
   /** Extents / chunks / operations mapping one virtual source. */
   MAX_EXTENTS: 10_000_000,
+  /** Extents (or extent-tree nodes / indirect blocks) of one file: an 8 GiB file fragmented into single 4 KiB blocks. */
+  MAX_FILE_EXTENTS: 2_000_000,
+  /** Directory nesting in one filesystem image. Real system images are < 30 deep; Linux paths stop at 4096 bytes. */
+  MAX_FS_DEPTH: 128,
   /** ext4 extent tree depth; the kernel caps it at 5. */
   MAX_EXTENT_DEPTH: 5,
   /** Symlink / hard-link / delta chains followed. */

@@ -1,0 +1,81 @@
+// Linear walk over one method's insns array (spec: "Dalvik bytecode" and "Dalvik executable
+// instruction formats"). It steps by each instruction's width, payload pseudo-instructions
+// included, and picks out the references the analysis needs: const-string, field reads,
+// invokes and call sites. It does not follow branches: every code unit belongs to exactly one
+// instruction or payload when walked linearly, which is how dexdump disassembles too.
+import {
+  OPCODE_UNITS, UNUSED_OPCODE, OP_CONST_STRING, OP_CONST_STRING_JUMBO, OP_IGET_FIRST, OP_IGET_LAST,
+  OP_SGET_FIRST, OP_SGET_LAST, OP_INVOKE_FIRST, OP_INVOKE_LAST, OP_INVOKE_RANGE_FIRST, OP_INVOKE_RANGE_LAST,
+  OP_INVOKE_POLYMORPHIC, OP_INVOKE_POLYMORPHIC_RANGE, OP_INVOKE_CUSTOM, OP_INVOKE_CUSTOM_RANGE,
+} from './opcodes.js';
+
+/** What one method's code refers to, in code order (duplicates kept). */
+export interface InsnRefs {
+  /** string_ids indices of const-string / const-string/jumbo. */
+  strings: number[];
+  /** method_ids indices of invoke-* (35c, 3rc, invoke-polymorphic 45cc/4rcc). */
+  invokes: number[];
+  /** field_ids indices read by sget-* and iget-*. */
+  fieldReads: number[];
+  /** call_site_ids indices of invoke-custom and invoke-custom/range. */
+  callSites: number[];
+  /** Number of unused (unassigned) opcodes met: a compiler never emits them. */
+  unusedOpcodes: number;
+}
+
+export function emptyRefs(): InsnRefs {
+  return { strings: [], invokes: [], fieldReads: [], callSites: [], unusedOpcodes: 0 };
+}
+
+/**
+ * Walks `units` 16-bit code units starting at byte position `pos` of `bytes` (the caller has
+ * checked that they are all inside `bytes`). Returns null, or a message when an instruction or
+ * payload runs past the end of the array (the refs found before that point are kept).
+ */
+export function walkInsns(bytes: Uint8Array, pos: number, units: number, out: InsnRefs): string | null {
+  let pc = 0;
+  while (pc < units) {
+    const p = pos + 2 * pc;
+    const op = bytes[p];
+    let width: number;
+    if (op === 0) {
+      const ident = bytes[p + 1];
+      if (ident === 0) width = 1;
+      else if (ident === 1 || ident === 2) {
+        // packed-switch-payload: ident, size, first_key (2 units), targets[size] (2 units each)
+        // sparse-switch-payload: ident, size, keys[size], targets[size]
+        if (pc + 2 > units) return `switch payload header at pc 0x${pc.toString(16)} runs past the end of the code`;
+        const size = bytes[p + 2] | (bytes[p + 3] << 8);
+        width = ident === 1 ? 4 + 2 * size : 2 + 4 * size;
+      } else if (ident === 3) {
+        // fill-array-data-payload: ident, element_width, size (2 units), data (size*width bytes, padded to units)
+        if (pc + 4 > units) return `fill-array-data payload header at pc 0x${pc.toString(16)} runs past the end of the code`;
+        const elementWidth = bytes[p + 2] | (bytes[p + 3] << 8);
+        const size = (bytes[p + 4] | (bytes[p + 5] << 8) | (bytes[p + 6] << 16) | (bytes[p + 7] << 24)) >>> 0;
+        width = 4 + Math.ceil((size * elementWidth) / 2); // < 2^49: exact in a double
+      } else {
+        width = 1; // a nop with a stray high byte: the verifier rejects it; it is still one unit
+        out.unusedOpcodes++;
+      }
+    } else {
+      width = OPCODE_UNITS[op];
+      if (UNUSED_OPCODE[op]) out.unusedOpcodes++;
+    }
+    if (pc + width > units) {
+      return `instruction 0x${op.toString(16).padStart(2, '0')} (${width} units) at pc 0x${pc.toString(16)} runs past the end of the code (${units} units)`;
+    }
+    if (op === OP_CONST_STRING) out.strings.push(bytes[p + 2] | (bytes[p + 3] << 8));
+    else if (op === OP_CONST_STRING_JUMBO) {
+      out.strings.push((bytes[p + 2] | (bytes[p + 3] << 8) | (bytes[p + 4] << 16) | (bytes[p + 5] << 24)) >>> 0);
+    } else if ((op >= OP_INVOKE_FIRST && op <= OP_INVOKE_LAST) || (op >= OP_INVOKE_RANGE_FIRST && op <= OP_INVOKE_RANGE_LAST)
+      || op === OP_INVOKE_POLYMORPHIC || op === OP_INVOKE_POLYMORPHIC_RANGE) {
+      out.invokes.push(bytes[p + 2] | (bytes[p + 3] << 8));
+    } else if ((op >= OP_SGET_FIRST && op <= OP_SGET_LAST) || (op >= OP_IGET_FIRST && op <= OP_IGET_LAST)) {
+      out.fieldReads.push(bytes[p + 2] | (bytes[p + 3] << 8));
+    } else if (op === OP_INVOKE_CUSTOM || op === OP_INVOKE_CUSTOM_RANGE) {
+      out.callSites.push(bytes[p + 2] | (bytes[p + 3] << 8));
+    }
+    pc += width;
+  }
+  return null;
+}

@@ -1,0 +1,86 @@
+// MUTF-8 ("modified UTF-8"), the encoding of DEX string_data_item (spec: "Dalvik executable
+// format", section "MUTF-8 (Modified UTF-8) Encoding"). It differs from UTF-8 in two ways:
+// U+0000 is written as the two bytes C0 80 (so a raw 00 byte always ends the string), and
+// characters above U+FFFF are written as two 3-byte sequences, one per UTF-16 surrogate.
+// Decoding to UTF-16 code units therefore yields JavaScript strings directly.
+
+/** Outcome flags of one decode, so callers can record anomalies without us allocating any. */
+export const MUTF8_OK = 0;
+/** A byte sequence that is not valid MUTF-8 (decoded as U+FFFD, as ART's lenient decoder would not crash either). */
+export const MUTF8_MALFORMED = 1;
+/** A 4-byte UTF-8 sequence: not MUTF-8, but ART's utf.cc decodes it to a surrogate pair, so do we. */
+export const MUTF8_FOUR_BYTE = 2;
+/** No terminating 00 byte before the end of the window. */
+export const MUTF8_UNTERMINATED = 4;
+
+export interface Mutf8Result { value: string; flags: number; end: number }
+
+const latin1 = new TextDecoder('latin1');
+
+/**
+ * Decodes the NUL-terminated MUTF-8 string starting at `pos`, reading no further than `limit`.
+ * ASCII strings (the vast majority in real DEX files) take a fast path: one scan for the
+ * terminator and one native decode, no per-character work in JS.
+ */
+export function decodeMutf8(bytes: Uint8Array, pos: number, limit: number): Mutf8Result {
+  let i = pos;
+  // Fast path: find the terminator while checking that every byte is ASCII.
+  while (i < limit) {
+    const b = bytes[i];
+    if (b === 0) {
+      // TextDecoder('latin1') is windows-1252, which equals ASCII below 0x80, so it is exact here.
+      return { value: i === pos ? '' : latin1.decode(bytes.subarray(pos, i)), flags: MUTF8_OK, end: i };
+    }
+    if (b >= 0x80) break;
+    i++;
+  }
+  if (i >= limit) {
+    return { value: latin1.decode(bytes.subarray(pos, limit)), flags: MUTF8_UNTERMINATED, end: limit };
+  }
+  return decodeSlow(bytes, pos, i, limit);
+}
+
+function decodeSlow(bytes: Uint8Array, pos: number, asciiEnd: number, limit: number): Mutf8Result {
+  let flags = MUTF8_OK;
+  const units: number[] = [];
+  let prefix = asciiEnd > pos ? latin1.decode(bytes.subarray(pos, asciiEnd)) : '';
+  let out = '';
+  let i = asciiEnd;
+  let terminated = false;
+  while (i < limit) {
+    const a = bytes[i];
+    if (a === 0) { terminated = true; break; }
+    if (a < 0x80) { units.push(a); i++; }
+    else if ((a & 0xe0) === 0xc0) {
+      const b = i + 1 < limit ? bytes[i + 1] : 0;
+      if ((b & 0xc0) !== 0x80) { units.push(0xfffd); flags |= MUTF8_MALFORMED; i++; }
+      else { units.push(((a & 0x1f) << 6) | (b & 0x3f)); i += 2; }
+    } else if ((a & 0xf0) === 0xe0) {
+      const b = i + 1 < limit ? bytes[i + 1] : 0;
+      const c = i + 2 < limit ? bytes[i + 2] : 0;
+      if ((b & 0xc0) !== 0x80 || (c & 0xc0) !== 0x80) { units.push(0xfffd); flags |= MUTF8_MALFORMED; i++; }
+      else { units.push(((a & 0x0f) << 12) | ((b & 0x3f) << 6) | (c & 0x3f)); i += 3; }
+    } else if ((a & 0xf8) === 0xf0) {
+      const b = i + 1 < limit ? bytes[i + 1] : 0;
+      const c = i + 2 < limit ? bytes[i + 2] : 0;
+      const d = i + 3 < limit ? bytes[i + 3] : 0;
+      if ((b & 0xc0) !== 0x80 || (c & 0xc0) !== 0x80 || (d & 0xc0) !== 0x80) { units.push(0xfffd); flags |= MUTF8_MALFORMED; i++; }
+      else {
+        const cp = ((a & 0x07) << 18) | ((b & 0x3f) << 12) | ((c & 0x3f) << 6) | (d & 0x3f);
+        if (cp > 0x10ffff || cp < 0x10000) { units.push(0xfffd); flags |= MUTF8_MALFORMED; }
+        else { const v = cp - 0x10000; units.push(0xd800 | (v >> 10), 0xdc00 | (v & 0x3ff)); }
+        flags |= MUTF8_FOUR_BYTE;
+        i += 4;
+      }
+    } else {
+      // A stray continuation byte or 0xf8..0xff: not valid in any UTF-8 variant.
+      units.push(0xfffd); flags |= MUTF8_MALFORMED; i++;
+    }
+    // Flush in chunks: String.fromCharCode.apply has an argument-count limit.
+    if (units.length >= 8192) { out += String.fromCharCode.apply(null, units); units.length = 0; }
+  }
+  if (!terminated) flags |= MUTF8_UNTERMINATED;
+  out += String.fromCharCode.apply(null, units);
+  prefix += out;
+  return { value: prefix, flags, end: i };
+}

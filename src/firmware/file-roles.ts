@@ -1,0 +1,48 @@
+// Which files inside a firmware filesystem the analyzer reads, decided by their place in the
+// device layout (the way PackageManager and SystemConfig find them on a phone).
+
+export type FileRole = 'apk' | 'jar' | 'build-prop' | 'permissions-xml' | 'default-permissions-xml' | 'vdex' | 'odex';
+
+export const PARTITIONS = ['system', 'vendor', 'product', 'system_ext', 'odm', 'oem'] as const;
+
+export function roleOf(innerPath: string): FileRole | null {
+  const lower = innerPath.toLowerCase();
+  const base = lower.slice(lower.lastIndexOf('/') + 1);
+  if (base.endsWith('.apk')) return 'apk';
+  if (base.endsWith('.jar')) return 'jar';
+  if (base === 'build.prop' || base === 'default.prop' || base === 'prop.default') return 'build-prop';
+  if (/(^|\/)oat\/[^/]+\/[^/]+\.vdex$/.test(lower)) return 'vdex';
+  if (/(^|\/)oat\/[^/]+\/[^/]+\.odex$/.test(lower)) return 'odex';
+  if (base.endsWith('.xml')) {
+    if (/(^|\/)etc\/default-permissions\//.test(lower)) return 'default-permissions-xml';
+    if (/(^|\/)etc\/(permissions|sysconfig)\//.test(lower)) return 'permissions-xml';
+  }
+  return null;
+}
+
+/**
+ * The partition a file lives in: the first path component when it names a partition
+ * (system-as-root images hold "system/…"; unpacked ROM folders hold "vendor/…"), else the
+ * partition the image itself was named after ("vendor.img", "system_a", "product.new.dat.br").
+ */
+export function partitionOf(innerPath: string, imagePartition: string | null): string | null {
+  const parts = innerPath.split('/');
+  for (let i = 0; i < Math.min(parts.length - 1, 3); i++) {
+    if ((PARTITIONS as readonly string[]).includes(parts[i])) return parts[i];
+  }
+  return imagePartition;
+}
+
+/** "system.img" / "system_a" / "vendor.new.dat.br" / "image-x.zip!/product.img" → partition name or null. */
+export function partitionFromImageName(name: string): string | null {
+  const base = name.slice(name.lastIndexOf('/') + 1).toLowerCase()
+    .replace(/\.(new\.dat(\.br)?|img|ext4|raw|sparse|erofs|lz4|bin)$/g, '')
+    .replace(/\.(img|ext4|raw)$/g, '')
+    .replace(/_(a|b)$/, '');
+  return (PARTITIONS as readonly string[]).includes(base) ? base : null;
+}
+
+/** True when the file sits in a priv-app directory (privileged placement). */
+export function isPrivAppPath(innerPath: string): boolean {
+  return /(^|\/)priv-app\//.test(innerPath);
+}

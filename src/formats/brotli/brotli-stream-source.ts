@@ -1,0 +1,257 @@
+// A random-access Source over a brotli stream (RFC 7932), decoded forward with Node's built-in
+// decoder (`zlib.createBrotliDecompress`) and cached in fixed-size chunks.
+//
+// Why not decode once into memory (DecodedSource)? A block OTA's `system.new.dat.br` expands to
+// 2–4 GiB; holding it all is not acceptable, and nothing may be written to disk. Brotli has no
+// random access and Node cannot snapshot a decoder's state, so this Source:
+//   * keeps up to `maxCursors` live decoders ("cursors") parked at different stream positions;
+//     a read is served by the cursor with the greatest position at or before it (forward reads
+//     continue where the last one stopped), and only when every cursor is past the read does a
+//     new decoder start from the beginning (a restart);
+//   * caches decoded chunks in two tiers: chunks a read asked for go to an LRU "hot" tier
+//     (ext4 group descriptors, inode tables and directory blocks are read again and again);
+//     chunks a cursor merely decoded on its way forward go to a FIFO "cold" tier that is evicted
+//     first, so a long forward skip does not flush the hot metadata.
+// What ext4 walking does: mostly forward (new.dat holds blocks in ascending block order), with
+// backward jumps to inode tables (hot, cached) and to files whose blocks sit behind the cursor
+// (a restart when no cursor is behind them). Callers that read files in physical block order
+// get a single pass.
+//
+// Memory bound: cacheBytes (decoded chunks) + maxCursors × (decoder window, ≤ 16 MiB since Node
+// rejects large-window streams, + ~0.5 MiB of stream buffers) + the caller's own read buffer.
+// With the defaults: 64 MiB + 3 × 16.5 MiB ≈ 114 MiB at most, whatever the stream's size.
+// A stream that fits in the cache is decoded exactly once.
+import { createBrotliDecompress, type BrotliDecompress } from 'node:zlib';
+import { Readable } from 'node:stream';
+import { checkRange, type Source } from '../../io/source.js';
+import { FormatError, TruncatedError, isRomscanError } from '../../io/errors/index.js';
+import { checkLimit } from '../../io/limits.js';
+
+const MiB = 1024 * 1024;
+
+export interface BrotliStreamOptions {
+  /** Cache granule in bytes: big enough to amortise map lookups, small enough to waste little. */
+  chunkBytes?: number;
+  /** Decoded bytes kept in the cache (hot + cold). */
+  cacheBytes?: number;
+  /** Live decoders kept parked at different positions (each costs its window, ≤ 16 MiB). */
+  maxCursors?: number;
+  /** Compressed bytes read from the parent per read call. */
+  inputChunkBytes?: number;
+}
+
+/** Counters for tests and measurements. */
+export interface BrotliStreamStats {
+  /** Decoders started (the first one included). */
+  decoders: number;
+  /** Decoded bytes produced by all decoders. */
+  decodedBytes: number;
+  hits: number;
+  misses: number;
+  /** Largest cache size seen, in bytes. */
+  peakCacheBytes: number;
+}
+
+export class BrotliStreamSource implements Source {
+  readonly stats: BrotliStreamStats = { decoders: 0, decodedBytes: 0, hits: 0, misses: 0, peakCacheBytes: 0 };
+  private readonly chunkBytes: number;
+  private readonly cacheChunks: number;
+  private readonly maxCursors: number;
+  private readonly inputChunkBytes: number;
+  private readonly hot = new Map<number, Uint8Array>();
+  private readonly cold = new Map<number, Uint8Array>();
+  private cursors: Cursor[] = [];
+  private lock: Promise<unknown> = Promise.resolve();
+  private tick = 0;
+
+  /**
+   * @param compressed the brotli stream
+   * @param size the decoded size, known from outside (brotli does not record it); a stream that
+   *   decodes shorter fails with TruncatedError when a read reaches the missing part
+   */
+  constructor(private readonly compressed: Source, readonly size: number, readonly path: string, options: BrotliStreamOptions = {}) {
+    checkLimit('MAX_EXPANDED_BYTES', size, 'brotli decoded size', undefined, path);
+    this.chunkBytes = options.chunkBytes ?? 1 * MiB;
+    this.cacheChunks = Math.max(2, Math.floor((options.cacheBytes ?? 64 * MiB) / this.chunkBytes));
+    this.maxCursors = Math.max(1, options.maxCursors ?? 3);
+    this.inputChunkBytes = options.inputChunkBytes ?? 256 * 1024;
+  }
+
+  async read(offset: number, length: number): Promise<Uint8Array> {
+    checkRange(this, offset, length);
+    if (length === 0) return new Uint8Array(0);
+    const C = this.chunkBytes;
+    const first = Math.floor(offset / C);
+    const last = Math.floor((offset + length - 1) / C);
+    if (first === last) {
+      const c = await this.chunk(first);
+      return c.subarray(offset - first * C, offset - first * C + length);
+    }
+    const out = new Uint8Array(length);
+    for (let k = first; k <= last; k++) {
+      const c = await this.chunk(k);
+      const from = Math.max(offset, k * C);
+      const to = Math.min(offset + length, k * C + c.length);
+      out.set(c.subarray(from - k * C, to - k * C), from - offset);
+    }
+    return out;
+  }
+
+  /** Stops every decoder and drops the cache (the Source stays usable: it restarts on demand). */
+  close(): void {
+    for (const c of this.cursors) c.destroy();
+    this.cursors = [];
+    this.hot.clear();
+    this.cold.clear();
+  }
+
+  private cached(k: number): Uint8Array | undefined {
+    const h = this.hot.get(k);
+    if (h) {
+      this.hot.delete(k);
+      this.hot.set(k, h);
+      return h;
+    }
+    const c = this.cold.get(k);
+    if (c) {
+      this.cold.delete(k);
+      this.put(this.hot, k, c);
+    }
+    return c;
+  }
+
+  private chunk(k: number): Promise<Uint8Array> {
+    const hit = this.cached(k);
+    if (hit) {
+      this.stats.hits++;
+      return Promise.resolve(hit);
+    }
+    // One decoder step at a time: cursors are stateful. The lock chain never rejects.
+    const p = this.lock.then(() => this.decodeChunk(k));
+    this.lock = p.catch(() => undefined);
+    return p;
+  }
+
+  private async decodeChunk(k: number): Promise<Uint8Array> {
+    const again = this.cached(k); // a concurrent read may have produced it while we waited
+    if (again) {
+      this.stats.hits++;
+      return again;
+    }
+    this.stats.misses++;
+    let cursor: Cursor | undefined;
+    for (const c of this.cursors) if (c.index <= k && (!cursor || c.index > cursor.index)) cursor = c;
+    if (!cursor) {
+      if (this.cursors.length >= this.maxCursors) {
+        // Drop the least recently used decoder; its position is the one least likely to be wanted.
+        let lru = this.cursors[0];
+        for (const c of this.cursors) if (c.lastUsed < lru.lastUsed) lru = c;
+        lru.destroy();
+        this.cursors = this.cursors.filter((c) => c !== lru);
+      }
+      cursor = new Cursor(this.compressed, this.inputChunkBytes, this.path);
+      this.cursors.push(cursor);
+      this.stats.decoders++;
+    }
+    cursor.lastUsed = ++this.tick;
+    try {
+      // Bounded: k is below size / chunkBytes, and each step advances the cursor by one chunk.
+      while (cursor.index < k) {
+        const i = cursor.index;
+        const c = await cursor.next(this.chunkLength(i));
+        this.stats.decodedBytes += c.length;
+        if (!this.hot.has(i)) this.put(this.cold, i, c);
+      }
+      const c = await cursor.next(this.chunkLength(k));
+      this.stats.decodedBytes += c.length;
+      this.cold.delete(k);
+      this.put(this.hot, k, c);
+      return c;
+    } catch (e) {
+      // A failed decoder is dead (corrupt or short stream); the next read starts a fresh one.
+      cursor.destroy();
+      this.cursors = this.cursors.filter((c) => c !== cursor);
+      throw e;
+    }
+  }
+
+  private chunkLength(k: number): number {
+    return Math.min(this.chunkBytes, this.size - k * this.chunkBytes);
+  }
+
+  private put(tier: Map<number, Uint8Array>, k: number, c: Uint8Array): void {
+    tier.set(k, c);
+    // Evict cold (FIFO) before hot (LRU); Map iteration order is insertion order.
+    while (this.hot.size + this.cold.size > this.cacheChunks) {
+      const victimTier = this.cold.size > 0 ? this.cold : this.hot;
+      const oldest = victimTier.keys().next().value as number;
+      victimTier.delete(oldest);
+    }
+    const bytes = (this.hot.size + this.cold.size) * this.chunkBytes;
+    if (bytes > this.stats.peakCacheBytes) this.stats.peakCacheBytes = bytes;
+  }
+}
+
+/** One live decoder, pulled chunk by chunk; stream back-pressure keeps its buffers small. */
+class Cursor {
+  /** Index of the next chunk this decoder will produce. */
+  index = 0;
+  lastUsed = 0;
+  private readonly input: Readable;
+  private readonly decoder: BrotliDecompress;
+  private readonly iterator: AsyncIterator<Buffer>;
+  private leftover: Buffer | null = null;
+  private produced = 0;
+
+  constructor(source: Source, inputChunkBytes: number, private readonly path: string) {
+    this.input = Readable.from(readChunks(source, inputChunkBytes), { highWaterMark: 1 });
+    this.decoder = createBrotliDecompress({ chunkSize: 64 * 1024 });
+    this.input.on('error', (e) => this.decoder.destroy(e));
+    this.input.pipe(this.decoder);
+    this.iterator = this.decoder[Symbol.asyncIterator]();
+  }
+
+  /** The next `want` decoded bytes, as one chunk. */
+  async next(want: number): Promise<Uint8Array> {
+    const out = new Uint8Array(want);
+    let filled = 0;
+    while (filled < want) {
+      let buf = this.leftover;
+      this.leftover = null;
+      if (!buf) {
+        let r: IteratorResult<Buffer>;
+        try {
+          r = await this.iterator.next();
+        } catch (e) {
+          if (isRomscanError(e)) throw e;
+          // zlib reports corrupt streams as plain Errors with a zlib code: translate at the boundary.
+          const err = e as NodeJS.ErrnoException;
+          throw new FormatError(`brotli: ${err.message}${err.code ? ` (${err.code})` : ''} after ${this.produced} decoded bytes`, undefined, this.path);
+        }
+        if (r.done) {
+          throw new TruncatedError(`brotli stream ends after ${this.produced} decoded bytes`, undefined, this.path);
+        }
+        buf = r.value;
+      }
+      const n = Math.min(buf.length, want - filled);
+      out.set(buf.subarray(0, n), filled);
+      filled += n;
+      this.produced += n;
+      if (n < buf.length) this.leftover = buf.subarray(n);
+    }
+    this.index++;
+    return out;
+  }
+
+  destroy(): void {
+    this.input.unpipe(this.decoder);
+    this.input.destroy();
+    this.decoder.destroy();
+  }
+}
+
+async function* readChunks(source: Source, chunkBytes: number): AsyncGenerator<Uint8Array> {
+  for (let off = 0; off < source.size; off += chunkBytes) {
+    yield await source.read(off, Math.min(chunkBytes, source.size - off));
+  }
+}

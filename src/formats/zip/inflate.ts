@@ -1,0 +1,39 @@
+// Bounded raw-deflate (RFC 1951) decoding of one zip entry. The declared size is checked against
+// a named limit and the deflate ratio before anything is allocated, and zlib is told never to
+// produce more than the declared size, so a bomb costs at most `limit` bytes, never an OOM.
+import { inflateRawSync } from 'node:zlib';
+import { FormatError, LimitError } from '../../io/errors/index.js';
+import { checkLimit, type LimitName } from '../../io/limits.js';
+
+/**
+ * Inflates `compressed` to exactly `expectedSize` bytes (the central directory's size, which
+ * libziparchive also holds the output to: more or fewer bytes is kInconsistentInformation there,
+ * a LimitError / FormatError here).
+ */
+export function inflateBounded(compressed: Uint8Array, expectedSize: number, limit: LimitName, offset: number, path: string): Uint8Array {
+  checkLimit(limit, expectedSize, 'inflated entry size', offset, path);
+  // Deflate cannot exceed ~1032:1, so a larger declared ratio is a crafted bomb, not data.
+  if (expectedSize > 0) {
+    if (compressed.length === 0) throw new FormatError(`zip: deflated entry of ${expectedSize} bytes has no compressed data`, offset, path);
+    checkLimit('MAX_INFLATE_RATIO', Math.floor(expectedSize / compressed.length), 'inflate ratio', offset, path);
+  }
+  let out: Buffer;
+  try {
+    // maxOutputLength makes zlib stop (ERR_BUFFER_TOO_LARGE) instead of growing; the one byte of
+    // slack tells "more than declared" apart from "exactly declared".
+    out = inflateRawSync(compressed, { maxOutputLength: expectedSize + 1 });
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) {
+      throw new LimitError(`zip: entry inflates past its declared ${expectedSize} bytes`, offset, path, { limit, value: expectedSize + 1, max: expectedSize });
+    }
+    throw new FormatError(`zip: inflate failed: ${(e as Error).message}`, offset, path);
+  }
+  if (out.length > expectedSize) {
+    throw new LimitError(`zip: entry inflates past its declared ${expectedSize} bytes`, offset, path, { limit, value: out.length, max: expectedSize });
+  }
+  if (out.length < expectedSize) {
+    throw new FormatError(`zip: entry inflates to ${out.length} bytes, central directory says ${expectedSize}`, offset, path);
+  }
+  return out;
+}

@@ -1,0 +1,46 @@
+// Runs ApkTasks on worker threads (piscina), or inline when one job is asked for.
+// At most `jobs * 2` tasks are in flight, so memory stays bounded by a small multiple of the
+// largest APK however many the ROM holds.
+import { Piscina } from 'piscina';
+import { fileURLToPath } from 'node:url';
+import { runApkTask, type ApkTask } from './apk-task.js';
+import type { ApkAnalysis } from './analyze-apk.js';
+
+export class ApkPool {
+  private readonly pool: Piscina | null;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly maxInFlight: number;
+
+  constructor(jobs: number) {
+    this.maxInFlight = Math.max(1, jobs) * 2;
+    // The worker is the same module flavour as this file: .ts under tsx (tests), .js when built.
+    const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+    this.pool = jobs > 1
+      ? new Piscina({ filename: fileURLToPath(new URL(`./apk-worker${ext}`, import.meta.url)), maxThreads: jobs, minThreads: 1, idleTimeout: 1000 })
+      : null;
+  }
+
+  /** Queues a task; resolves once there is room for another (back-pressure for the walker). */
+  async submit(task: ApkTask, done: (r: ApkAnalysis | null, error?: unknown) => void): Promise<void> {
+    const run = this.pool
+      ? this.pool.run(task, { transferList: transferable(task.bytes) }) as Promise<ApkAnalysis | null>
+      : runApkTask(task);
+    const p: Promise<void> = run.then((r) => done(r), (e) => done(null, e)).finally(() => this.inFlight.delete(p));
+    this.inFlight.add(p);
+    while (this.inFlight.size >= this.maxInFlight) await Promise.race(this.inFlight);
+  }
+
+  async drain(): Promise<void> {
+    while (this.inFlight.size) await Promise.race(this.inFlight);
+  }
+
+  async close(): Promise<void> {
+    await this.drain();
+    await this.pool?.destroy();
+  }
+}
+
+/** Only a buffer we own outright may be moved to a worker (pooled Buffers share their ArrayBuffer). */
+function transferable(bytes: Uint8Array): ArrayBuffer[] {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : [];
+}

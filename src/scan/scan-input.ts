@@ -1,0 +1,204 @@
+// Orchestration: what kind of input is this, walk it, analyse every APK on the pool, put the
+// ROM together (privilege, platform signature, pre-grants, build.prop), run the rules.
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { FileSource, readAll, type Source } from '../io/source.js';
+import { sha256Source } from '../io/hash.js';
+import { UsageError } from '../io/errors/index.js';
+import { openDirectory } from '../formats/directory/open-directory.js';
+import { openZip } from '../formats/zip/open-zip.js';
+import { hasZipEocd } from '../formats/zip/index.js';
+import { FirmwareWalker, type FoundFile } from '../firmware/walk.js';
+import { detectFormat, readHead } from '../firmware/formats.js';
+import { isPrivAppPath, PARTITIONS } from '../firmware/file-roles.js';
+import { parseBuildProp } from '../firmware/rom-config/build-prop.js';
+import { parsePrivappPermissions, parseDefaultPermissions } from '../firmware/rom-config/permissions-xml.js';
+import { loadSignatures, apiWatchList, type Signatures } from '../rules/signatures.js';
+import { evaluateApp } from '../rules/evaluate-app.js';
+import { evaluateFirmware } from '../rules/evaluate-firmware.js';
+import type { AppReport, Report } from '../report/model.js';
+import { SCHEMA_VERSION } from '../report/model.js';
+import { TOOL_VERSION } from '../version.js';
+import { analyzeApk, type ApkAnalysis } from './analyze-apk.js';
+import { ApkPool } from './apk-pool.js';
+import { toReportError } from './record-error.js';
+import { newProgress, type ScanProgress } from './progress.js';
+
+export interface ScanOptions {
+  signaturesDir: string;
+  jobs: number;
+  onProgress?: (p: ScanProgress) => void;
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: false });
+
+export async function scanInput(inputPath: string, opts: ScanOptions): Promise<Report> {
+  const sigs = loadSignatures(opts.signaturesDir);
+  const st = await stat(inputPath).catch(() => null);
+  if (!st) throw new UsageError(`cannot read input: ${inputPath}`);
+  const name = basename(inputPath);
+  if (st.isDirectory()) return scanFirmware(inputPath, name, 'directory', null, sigs, opts);
+  if (!st.isFile()) throw new UsageError(`not a file or directory: ${inputPath}`);
+
+  const source = await FileSource.open(inputPath, name).catch(() => { throw new UsageError(`cannot open input: ${inputPath}`); });
+  try {
+    if (await isApk(source)) {
+      const { app, context } = await analyzeApk(source, { watch: apiWatchList(sigs), path: name });
+      app.findings = evaluateApp(app, context, sigs);
+      return {
+        schemaVersion: SCHEMA_VERSION, tool: { name: 'romscan', version: TOOL_VERSION },
+        input: { name, kind: 'apk', sha256: app.sha256 || null }, firmware: null, apps: [app], findings: [], errors: [],
+      };
+    }
+    if (!(await detectFormat(source))) {
+      throw new UsageError(`unrecognised input (not an APK, firmware image or archive romscan reads): ${inputPath}`);
+    }
+    return await scanFirmware(inputPath, name, 'firmware', source, sigs, opts);
+  } finally {
+    await source.close();
+  }
+}
+
+/** An APK is a zip (possibly with bytes before it, as Janus does) holding AndroidManifest.xml. */
+async function isApk(source: Source): Promise<boolean> {
+  const head = await readHead(source);
+  const zipMagic = head[0] === 0x50 && head[1] === 0x4b;
+  if (!zipMagic && !(await hasZipEocd(source))) return false;
+  try {
+    const zip = await openZip(source);
+    return zip.find('AndroidManifest.xml') !== undefined;
+  } catch {
+    // Not readable as a zip at all: an APK with a destroyed central directory is still an APK
+    // input when it looks like one (local header magic) — analyzeApk records the zip error.
+    return zipMagic && source.path.toLowerCase().endsWith('.apk');
+  }
+}
+
+interface RomState {
+  analyses: { found: FoundFile; analysis: ApkAnalysis }[];
+  buildProps: Map<string, Record<string, string>>;
+  privapp: Map<string, Set<string>>;
+  defaultGrants: Map<string, Set<string>>;
+}
+
+async function scanFirmware(inputPath: string, name: string, kind: 'firmware' | 'directory', source: Source | null, sigs: Signatures, opts: ScanOptions): Promise<Report> {
+  const started = Date.now();
+  const progress = newProgress();
+  const tick = (current?: string) => {
+    if (current !== undefined) progress.current = current;
+    progress.elapsedMs = Date.now() - started;
+    opts.onProgress?.(progress);
+  };
+  const state: RomState = { analyses: [], buildProps: new Map(), privapp: new Map(), defaultGrants: new Map() };
+  const pool = new ApkPool(opts.jobs);
+  const fileErrors: Report['errors'] = [];
+
+  const walker = new FirmwareWalker({
+    onContainer: () => { progress.containers++; tick(); },
+    onFile: async (found) => {
+      tick(found.path);
+      try {
+        await handleFile(found, state, pool, opts.signaturesDir, progress, fileErrors, tick);
+      } catch (e) {
+        fileErrors.push(toReportError(found.role, e, found.path));
+      }
+    },
+  });
+  if (kind === 'directory') {
+    progress.containers++;
+    await walkDirectory(walker, inputPath, name);
+  } else {
+    await walker.walkSource(source!, name, 0, null);
+  }
+  await pool.close();
+
+  const frameworkCerts = new Set(state.analyses
+    .filter(({ found }) => /(^|\/)framework\/framework-res\.apk$/.test(found.innerPath))
+    .flatMap(({ analysis }) => analysis.app.certificates.map((c) => c.sha256)));
+  const apps: AppReport[] = [];
+  for (const { found, analysis } of state.analyses) {
+    const app = analysis.app;
+    const pkg = app.package ?? '';
+    const privapp = [...(state.privapp.get(pkg) ?? [])].sort();
+    const defaultGranted = [...(state.defaultGrants.get(pkg) ?? [])].sort();
+    app.privileged = isPrivAppPath(found.innerPath);
+    app.platformSigned = app.certificates.some((c) => frameworkCerts.has(c.sha256));
+    app.grants = { privapp, defaultGranted };
+    app.findings = evaluateApp(app, analysis.context, sigs);
+    apps.push(app);
+  }
+  apps.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+
+  const partitions = Object.fromEntries([...state.buildProps].sort(([a], [b]) => a.localeCompare(b)));
+  const report: Report = {
+    schemaVersion: SCHEMA_VERSION, tool: { name: 'romscan', version: TOOL_VERSION },
+    input: { name, kind, sha256: source ? await sha256Source(source) : null },
+    firmware: { containers: walker.containers, buildProps: mergeBuildProps(state.buildProps), partitions },
+    apps, findings: [], errors: [...walker.errors, ...fileErrors],
+  };
+  report.findings = evaluateFirmware(report, sigs);
+  progress.done = true;
+  tick(null as unknown as string);
+  return report;
+}
+
+async function walkDirectory(walker: FirmwareWalker, dir: string, name: string): Promise<void> {
+  // A directory is walked like an archive: roles by place, everything else sniffed by magic.
+  await walker.walkContainer(openDirectory(dir, name), name, 0, null);
+}
+
+async function handleFile(found: FoundFile, state: RomState, pool: ApkPool, signaturesDir: string, progress: ScanProgress,
+  errors: Report['errors'], tick: () => void): Promise<void> {
+  switch (found.role) {
+    case 'apk':
+    case 'jar': {
+      progress.apksFound++;
+      const bytes = await readAll(found.source, 'MAX_APK_BYTES');
+      progress.bytesRead += bytes.length;
+      await pool.submit({ bytes, path: found.path, partition: found.partition, inFirmware: true, isJar: found.role === 'jar', signaturesDir }, (analysis, error) => {
+        progress.apksAnalysed++;
+        if (error !== undefined) errors.push(toReportError('apk', error, found.path));
+        else if (analysis) state.analyses.push({ found, analysis });
+        progress.errors = errors.length;
+        tick();
+      });
+      return;
+    }
+    case 'build-prop': {
+      const props = parseBuildProp(decoder.decode(await readAll(found.source)));
+      const key = found.partition ?? 'unknown';
+      state.buildProps.set(key, { ...(state.buildProps.get(key) ?? {}), ...props });
+      return;
+    }
+    case 'permissions-xml':
+      mergeGrants(state.privapp, parsePrivappPermissions(decoder.decode(await readAll(found.source))));
+      return;
+    case 'default-permissions-xml':
+      mergeGrants(state.defaultGrants, parseDefaultPermissions(decoder.decode(await readAll(found.source))));
+      return;
+    default:
+      return;
+  }
+}
+
+function mergeGrants(into: Map<string, Set<string>>, from: Map<string, string[]>): void {
+  for (const [pkg, perms] of from) {
+    let set = into.get(pkg);
+    if (!set) into.set(pkg, (set = new Set()));
+    for (const p of perms) set.add(p);
+  }
+}
+
+/**
+ * One flat view of the ROM's properties. Read-only (ro.*) properties keep the first value set,
+ * and init loads system before the other partitions, so system's values win; other partitions
+ * fill in what system does not set.
+ */
+function mergeBuildProps(byPartition: Map<string, Record<string, string>>): Record<string, string> {
+  const order = [...PARTITIONS, ...[...byPartition.keys()].filter((k) => !(PARTITIONS as readonly string[]).includes(k))];
+  const merged: Record<string, string> = {};
+  for (const part of order) {
+    for (const [k, v] of Object.entries(byPartition.get(part) ?? {})) if (!(k in merged)) merged[k] = v;
+  }
+  return merged;
+}
