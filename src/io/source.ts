@@ -72,7 +72,7 @@ export class SliceSource implements Source {
       throw new TruncatedError(`slice of ${size} bytes past end of parent (size ${parent.size})`, base, parent.path);
     }
   }
-  read(offset: number, length: number): Promise<Uint8Array> {
+  async read(offset: number, length: number): Promise<Uint8Array> {
     checkRange(this, offset, length);
     return this.parent.read(this.base + offset, length);
   }
