@@ -23,6 +23,27 @@ export interface InsnRefs {
   unusedOpcodes: number;
 }
 
+// Module-local copies: hot loops then read plain locals, not (possibly getter-backed) import bindings.
+const UNITS: Uint8Array = OPCODE_UNITS.slice();
+const UNUSED: Uint8Array = UNUSED_OPCODE.slice();
+/** What the walker does with each opcode: 0 nothing, 1 string16, 2 string32, 3 invoke, 4 field read, 5 call site. */
+const ACTION: Uint8Array = buildActions();
+
+function buildActions(): Uint8Array {
+  const a = new Uint8Array(256);
+  a[OP_CONST_STRING] = 1;
+  a[OP_CONST_STRING_JUMBO] = 2;
+  for (let op = OP_INVOKE_FIRST; op <= OP_INVOKE_LAST; op++) a[op] = 3;
+  for (let op = OP_INVOKE_RANGE_FIRST; op <= OP_INVOKE_RANGE_LAST; op++) a[op] = 3;
+  a[OP_INVOKE_POLYMORPHIC] = 3;
+  a[OP_INVOKE_POLYMORPHIC_RANGE] = 3;
+  for (let op = OP_SGET_FIRST; op <= OP_SGET_LAST; op++) a[op] = 4;
+  for (let op = OP_IGET_FIRST; op <= OP_IGET_LAST; op++) a[op] = 4;
+  a[OP_INVOKE_CUSTOM] = 5;
+  a[OP_INVOKE_CUSTOM_RANGE] = 5;
+  return a;
+}
+
 export function emptyRefs(): InsnRefs {
   return { strings: [], invokes: [], fieldReads: [], callSites: [], unusedOpcodes: 0 };
 }
@@ -58,22 +79,20 @@ export function walkInsns(bytes: Uint8Array, pos: number, units: number, out: In
         out.unusedOpcodes++;
       }
     } else {
-      width = OPCODE_UNITS[op];
-      if (UNUSED_OPCODE[op]) out.unusedOpcodes++;
+      width = UNITS[op];
+      if (UNUSED[op]) out.unusedOpcodes++;
     }
     if (pc + width > units) {
       return `instruction 0x${op.toString(16).padStart(2, '0')} (${width} units) at pc 0x${pc.toString(16)} runs past the end of the code (${units} units)`;
     }
-    if (op === OP_CONST_STRING) out.strings.push(bytes[p + 2] | (bytes[p + 3] << 8));
-    else if (op === OP_CONST_STRING_JUMBO) {
-      out.strings.push((bytes[p + 2] | (bytes[p + 3] << 8) | (bytes[p + 4] << 16) | (bytes[p + 5] << 24)) >>> 0);
-    } else if ((op >= OP_INVOKE_FIRST && op <= OP_INVOKE_LAST) || (op >= OP_INVOKE_RANGE_FIRST && op <= OP_INVOKE_RANGE_LAST)
-      || op === OP_INVOKE_POLYMORPHIC || op === OP_INVOKE_POLYMORPHIC_RANGE) {
-      out.invokes.push(bytes[p + 2] | (bytes[p + 3] << 8));
-    } else if ((op >= OP_SGET_FIRST && op <= OP_SGET_LAST) || (op >= OP_IGET_FIRST && op <= OP_IGET_LAST)) {
-      out.fieldReads.push(bytes[p + 2] | (bytes[p + 3] << 8));
-    } else if (op === OP_INVOKE_CUSTOM || op === OP_INVOKE_CUSTOM_RANGE) {
-      out.callSites.push(bytes[p + 2] | (bytes[p + 3] << 8));
+    const action = ACTION[op];
+    if (action !== 0) {
+      const idx = bytes[p + 2] | (bytes[p + 3] << 8);
+      if (action === 1) out.strings.push(idx);
+      else if (action === 2) out.strings.push((idx | (bytes[p + 4] << 16) | (bytes[p + 5] << 24)) >>> 0);
+      else if (action === 3) out.invokes.push(idx);
+      else if (action === 4) out.fieldReads.push(idx);
+      else out.callSites.push(idx);
     }
     pc += width;
   }
