@@ -2,7 +2,7 @@
 // Spec: AOSP bootable/recovery `updater/blockimg.cpp` (PerformBlockImageUpdate) and the writer,
 // build/make/tools/releasetools `blockimgdiff.py`. Layout:
 //   line 1  version (1..4)
-//   line 2  total blocks written (used by recovery for progress only)
+//   line 2  total blocks the commands write (recovery's progress bar; not the partition size)
 //   v2+:    line 3 max simultaneous stash entries, line 4 max stashed blocks
 //   then one command per line: `new|zero|erase <rangeset>`; incremental OTAs also use
 //   `move`, `bsdiff`, `imgdiff`, `stash`, `free`; Android Q+ adds `compute_hash_tree`.

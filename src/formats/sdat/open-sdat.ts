@@ -1,0 +1,225 @@
+// Block OTA (`X.transfer.list` + `X.new.dat[.br]`) as a virtual block device of 4096-byte blocks.
+// Spec: AOSP bootable/recovery `updater/blockimg.cpp` — `new` writes the next blocks of the
+// new.dat stream to its ranges, in the order the ranges are listed; `zero` writes zeros;
+// `erase` discards (reads back as zeros here, as on eMMC/UFS with discard-zeroes-data).
+// Only full OTAs can be rebuilt: incremental commands patch the device's current partition.
+import type { Source } from '../../io/source.js';
+import { ExtentSource, readAll, type Extent } from '../../io/source.js';
+import type { Anomaly } from '../../io/anomaly.js';
+import { TruncatedError, UnsupportedError } from '../../io/errors/index.js';
+import { checkLimit } from '../../io/limits.js';
+import { BrotliStreamSource, type BrotliStreamOptions } from '../brotli/brotli-stream-source.js';
+import { parseTransferList, type TransferList } from './transfer-list.js';
+
+/** recovery's BLOCKSIZE: transfer lists count 4 KiB blocks whatever the filesystem's block size. */
+export const SDAT_BLOCK_SIZE = 4096;
+
+/** The rebuilt partition: a Source plus what the transfer list said and the oddities met. */
+export interface SdatSource extends Source {
+  readonly transferList: TransferList;
+  readonly anomalies: Anomaly[];
+  /** Bytes of new.dat (decoded) that `new` commands consume. */
+  readonly newDataBytes: number;
+}
+
+/** Where each logical block range of the partition comes from. */
+export interface SdatLayout {
+  /** Byte extents of the partition; `data` extents point into the (decoded) new.dat stream. */
+  extents: Extent[];
+  /** Partition size in bytes. */
+  size: number;
+  /** Bytes of new.dat the `new` commands consume. */
+  newDataBytes: number;
+  anomalies: Anomaly[];
+}
+
+interface Segment {
+  start: number; // blocks
+  end: number;
+  order: number; // later commands overwrite earlier ones
+  zero: boolean;
+  streamBlock: number; // for data: new.dat block of `start`
+}
+
+/**
+ * Maps a parsed transfer list onto the partition: pure, no I/O. Throws UnsupportedError for an
+ * incremental OTA.
+ */
+export function layoutSdat(tl: TransferList, path: string): SdatLayout {
+  const anomalies: Anomaly[] = [...tl.anomalies];
+  const segments: Segment[] = [];
+  let streamBlock = 0;
+  let maxEnd = 0;
+  for (let order = 0; order < tl.commands.length; order++) {
+    const cmd = tl.commands[order];
+    switch (cmd.name) {
+      case 'new':
+        for (const r of cmd.ranges) {
+          segments.push({ start: r.start, end: r.end, order, zero: false, streamBlock });
+          streamBlock += r.end - r.start;
+          maxEnd = Math.max(maxEnd, r.end);
+        }
+        break;
+      case 'zero':
+        for (const r of cmd.ranges) {
+          segments.push({ start: r.start, end: r.end, order, zero: true, streamBlock: 0 });
+          maxEnd = Math.max(maxEnd, r.end);
+        }
+        break;
+      case 'erase':
+        // Discarded blocks hold no data, but they are part of the partition: a full OTA erases
+        // the filesystem's free blocks (iris_hp4024: ext4 of 5120 blocks, data up to 2198,
+        // `erase 2,2198,5120`), so they set the size, as sdat2img does.
+        for (const r of cmd.ranges) maxEnd = Math.max(maxEnd, r.end);
+        break;
+      case 'compute_hash_tree':
+        // The dm-verity hash tree recovery computes on the device: not filesystem data.
+        anomalies.push({ stage: 'sdat', message: 'compute_hash_tree blocks (verity hash tree) read as zeros', offset: cmd.offset });
+        for (const r of cmd.ranges) {
+          segments.push({ start: r.start, end: r.end, order, zero: true, streamBlock: 0 });
+          maxEnd = Math.max(maxEnd, r.end);
+        }
+        break;
+      default:
+        throw new UnsupportedError(`incremental OTA: needs source build ("${cmd.name}" command)`, cmd.offset, path, { command: cmd.name });
+    }
+    checkLimit('MAX_EXTENTS', segments.length, 'transfer list ranges', cmd.offset, path);
+  }
+  // total_blocks counts the blocks the commands write (recovery's progress bar), not the
+  // partition's size: the OPPO K3 system list says 1111389 but writes up to block 1458176.
+  const blocks = maxEnd;
+  const size = blocks * SDAT_BLOCK_SIZE;
+  checkLimit('MAX_EXPANDED_BYTES', size, 'block OTA partition size', undefined, path);
+  const pieces = resolveOverlaps(segments, anomalies);
+  const extents: Extent[] = [];
+  for (const p of pieces) {
+    const prev = extents[extents.length - 1];
+    const logical = p.start * SDAT_BLOCK_SIZE;
+    const length = (p.end - p.start) * SDAT_BLOCK_SIZE;
+    // Merge neighbours: consecutive `new 2,a,b` lines map onto consecutive stream blocks.
+    if (prev && prev.logical + prev.length === logical) {
+      if (p.zero && prev.kind === 'zero') {
+        prev.length += length;
+        continue;
+      }
+      if (!p.zero && prev.kind === 'data' && prev.parentOffset + prev.length === p.streamBlock * SDAT_BLOCK_SIZE) {
+        prev.length += length;
+        continue;
+      }
+    }
+    extents.push(p.zero ? { logical, length, kind: 'zero' } : { logical, length, kind: 'data', parentOffset: p.streamBlock * SDAT_BLOCK_SIZE });
+  }
+  return { extents, size, newDataBytes: streamBlock * SDAT_BLOCK_SIZE, anomalies };
+}
+
+/**
+ * Sorts segments and, where ranges overlap, keeps the later command's blocks (what writing them
+ * to a block device in order does). Real lists never overlap; the sweep exists for crafted ones.
+ */
+function resolveOverlaps(segments: Segment[], anomalies: Anomaly[]): Segment[] {
+  const sorted = [...segments].sort((a, b) => a.start - b.start || a.order - b.order);
+  let overlap = false;
+  for (let i = 1; i < sorted.length; i++) if (sorted[i].start < sorted[i - 1].end) overlap = true;
+  if (!overlap) return sorted;
+  anomalies.push({ stage: 'sdat', message: 'transfer list writes some blocks twice; the later command wins' });
+
+  // Sweep over all boundaries with a max-heap (by command order) of the segments covering the point.
+  const points = [...new Set(sorted.flatMap((s) => [s.start, s.end]))].sort((a, b) => a - b);
+  const heap: Segment[] = [];
+  const out: Segment[] = [];
+  let next = 0;
+  for (let pi = 0; pi + 1 < points.length; pi++) {
+    const p = points[pi];
+    const q = points[pi + 1];
+    while (next < sorted.length && sorted[next].start <= p) heapPush(heap, sorted[next++]);
+    while (heap.length > 0 && heap[0].end <= p) heapPop(heap);
+    if (heap.length === 0) continue;
+    const top = heap[0];
+    const piece: Segment = { start: p, end: q, order: top.order, zero: top.zero, streamBlock: top.streamBlock + (p - top.start) };
+    const prev = out[out.length - 1];
+    if (prev && prev.end === p && prev.order === piece.order && prev.zero === piece.zero && (prev.zero || prev.streamBlock + (prev.end - prev.start) === piece.streamBlock)) {
+      prev.end = q;
+    } else {
+      out.push(piece);
+    }
+  }
+  return out;
+}
+
+function heapPush(h: Segment[], s: Segment): void {
+  h.push(s);
+  let i = h.length - 1;
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if (h[parent].order >= h[i].order) break;
+    [h[parent], h[i]] = [h[i], h[parent]];
+    i = parent;
+  }
+}
+
+function heapPop(h: Segment[]): void {
+  const last = h.pop()!;
+  if (h.length === 0) return;
+  h[0] = last;
+  let i = 0;
+  for (;;) {
+    const l = 2 * i + 1;
+    const r = l + 1;
+    let m = i;
+    if (l < h.length && h[l].order > h[m].order) m = l;
+    if (r < h.length && h[r].order > h[m].order) m = r;
+    if (m === i) return;
+    [h[m], h[i]] = [h[i], h[m]];
+    i = m;
+  }
+}
+
+class SdatDevice implements SdatSource {
+  readonly size: number;
+  constructor(
+    private readonly inner: ExtentSource,
+    readonly path: string,
+    readonly transferList: TransferList,
+    readonly anomalies: Anomaly[],
+    readonly newDataBytes: number,
+  ) {
+    this.size = inner.size;
+  }
+  read(offset: number, length: number): Promise<Uint8Array> {
+    return this.inner.read(offset, length);
+  }
+}
+
+/**
+ * Opens a block OTA partition. `newDat` is `X.new.dat` (plain) or `X.new.dat.br` (`compressed`);
+ * a brotli stream is decoded forward on demand with bounded memory (see BrotliStreamSource).
+ * `path` is the virtual path of the resulting block device.
+ */
+export async function openSdat(
+  transferList: Source,
+  newDat: Source,
+  compressed: boolean,
+  path: string,
+  brotliOptions?: BrotliStreamOptions,
+): Promise<SdatSource> {
+  const bytes = await readAll(transferList, 'MAX_METADATA_BYTES');
+  const tl = parseTransferList(new TextDecoder('latin1').decode(bytes), transferList.path);
+  const layout = layoutSdat(tl, transferList.path);
+  const anomalies = layout.anomalies;
+  let stream: Source | null = null;
+  if (layout.newDataBytes > 0) {
+    if (compressed) {
+      stream = new BrotliStreamSource(newDat, layout.newDataBytes, newDat.path, brotliOptions);
+    } else {
+      if (newDat.size < layout.newDataBytes) {
+        throw new TruncatedError(`new.dat has ${newDat.size} bytes, transfer list needs ${layout.newDataBytes}`, newDat.size, newDat.path);
+      }
+      if (newDat.size > layout.newDataBytes) {
+        anomalies.push({ stage: 'sdat', message: `new.dat has ${newDat.size - layout.newDataBytes} bytes more than the transfer list uses` });
+      }
+      stream = newDat;
+    }
+  }
+  const inner = new ExtentSource(stream, layout.extents, layout.size, path);
+  return new SdatDevice(inner, path, tl, anomalies, layout.newDataBytes);
+}
