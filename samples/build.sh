@@ -25,4 +25,5 @@ here=$(cd "$(dirname "$0")" && pwd)
 "$here/keys/make-keys.sh"
 "$here/apk/build.sh"
 "$here/rom/build.sh"
-(cd "$here" && sha256sum apk/*.apk rom/*/*.zip)
+# SHA256SUMS is what test/samples/samples.test.ts checks the committed files against.
+(cd "$here" && sha256sum apk/*.apk rom/*/*.zip | tee SHA256SUMS)
