@@ -37,6 +37,8 @@ build_apk() {
   # Repack so the bytes depend only on the sources: fixed mtimes, fixed order, no extra fields (-X).
   # zip -n does not keep .arsc stored when combined with -9 here, so resources.arsc gets its own
   # zip -0 pass (zip appends in order); Android 11+ wants it stored for targetSdk >= 30.
+  # zip records each file's mode too, so pin it (0644) rather than inherit umask / aapt's 0666.
+  find "$w/tree" -type f -exec chmod 0644 {} +
   find "$w/tree" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
   (cd "$w/tree"
    zip -q -X -D -9 "$w/stage.apk" AndroidManifest.xml

@@ -19,7 +19,7 @@
 #           cannot set) is rewritten afterwards with debugfs -w "sif <path> ctime @EPOCH";
 #           inode uid/gid come from the tree too, hence fakeroot when not run as root;
 #           modes are set explicitly (0644 files, 0755 dirs) so umask does not matter.
-#   zip     -X (no extra fields), -D (no dir entries), fixed mtimes, fixed order, TZ=UTC.
+#   zip     -X (no extra fields), -D (no dir entries), fixed mtimes and modes, fixed order, TZ=UTC.
 # Not pinned: nothing known; a different e2fsprogs version may lay out blocks differently.
 set -euo pipefail
 if [ "$(id -u)" != 0 ]; then exec fakeroot -- "$0" "$@"; fi
@@ -77,6 +77,7 @@ build_rom() {
   img2simg "$w/vendor.raw" "$w/zip/vendor.img"
   printf 'require board=demo\nrequire version-bootloader=demo-1.0\n' > "$w/zip/android-info.txt"
 
+  chmod 0644 "$w/zip"/*   # zip records modes: do not let umask leak into the bytes
   find "$w/zip" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
   rm -f "$out/image-$variant.zip"
   (cd "$w/zip" && zip -q -X -D -9 "$out/image-$variant.zip" android-info.txt system.img vendor.img)
