@@ -44,7 +44,7 @@ export interface Manifest {
 const COMPONENT_TAGS = new Set(['activity', 'activity-alias', 'service', 'receiver', 'provider']);
 const USES_PERMISSION_TAGS = new Set(['uses-permission', 'uses-permission-sdk-23', 'uses-permission-sdk-m']);
 /** Build.VERSION_CODES */
-const JELLY_BEAN = 16, JELLY_BEAN_MR1 = 17, S = 31, DONUT = 4;
+const JELLY_BEAN = 16, JELLY_BEAN_MR1 = 17, S = 31, DONUT = 4, CUR_DEVELOPMENT = 10000;
 
 /**
  * PackageParser.buildClassName: ".Foo" → pkg + ".Foo"; "Foo" (no dot) → pkg + ".Foo"; else as is.
@@ -186,7 +186,12 @@ export function readManifest(doc: AxmlDocument, resources: ResourceTable | null)
     if (USES_PERMISSION_TAGS.has(el.name) && !root.children.includes(el)) note(`<${el.name}> outside <manifest> level is ignored by Android`);
   }
   m.requestedPermissions = [...requested];
-  if (!usesSdkSeen) m.minSdk = 1; // ParsingPackageUtils DEFAULT_MIN_SDK_VERSION; targetSdk stays unknown
+  if (!usesSdkSeen) {
+    // No <uses-sdk>: Android's DEFAULT_MIN_SDK_VERSION is 1, and every targetSdk test it makes treats
+    // the app as a pre-DONUT one; report the target as the min, as for a <uses-sdk> without a target.
+    m.minSdk = 1;
+    m.targetSdk = 1;
+  }
   const effectiveTarget = m.targetSdk ?? m.minSdk ?? 1;
   m.impliedPermissions = impliedPermissions(m.requestedPermissions, effectiveTarget);
 
@@ -219,8 +224,10 @@ export function readManifest(doc: AxmlDocument, resources: ResourceTable | null)
     if (v.type === 'string') {
       // A string is a platform codename to Android (a preview SDK); numeric strings are read as numbers.
       if (/^\d+$/.test(v.value.trim())) return Number(v.value.trim());
-      note(`<uses-sdk> android:${name} is the codename "${v.value}" (a preview platform)`);
-      return null;
+      // PackageParser.computeMinSdkVersion/computeTargetSdkVersion: a codename means
+      // CUR_DEVELOPMENT (10000) on a preview platform; a release platform refuses the package.
+      note(`<uses-sdk> android:${name} is the codename "${v.value}" (a preview platform; read as ${CUR_DEVELOPMENT})`);
+      return CUR_DEVELOPMENT;
     }
     note(`<uses-sdk> android:${name} has type ${v.type}`);
     return null;
