@@ -1,0 +1,395 @@
+// App-level rules: pure functions from one app's facts (manifest, endpoints, API call sites, call
+// graph, certificates, placement in the ROM) to findings. The central rule is phone-home detection
+// by behaviour; the rest name known components and risky configuration.
+import type { AppReport, CodeLocation, Finding, Severity } from '../report/model.js';
+import { classifyEndpoint, type EndpointInfo } from './endpoints.js';
+import { findEntryPath, findLink, outerClass, splitKey, type Link, type Site } from './link.js';
+import { shiftSeverity } from './severity.js';
+import type { ApiCategory, Signatures } from './signatures.js';
+
+export interface AppContext {
+  /** Every class defined in the app's dex files, dotted. */
+  classNames: string[];
+  /** "com.a.B.method" -> app-internal callees "com.c.D.method". */
+  calls: Map<string, Set<string>>;
+  /** The app was found inside a firmware image (pre-installed), not scanned on its own. */
+  inFirmware: boolean;
+}
+
+/** Shared user ids that only platform-signed system code can join. */
+export const SYSTEM_UIDS = new Set([
+  'android.uid.system', 'android.uid.phone', 'android.uid.nfc', 'android.uid.bluetooth', 'android.uid.shell',
+  'android.uid.log', 'android.uid.networkstack', 'android.uid.se', 'android.uid.systemui',
+]);
+
+/** Evidence lists are capped so one noisy app does not flood a report. */
+const MAX_EVIDENCE_SITES = 6;
+
+const PERMISSION_INFERRED: Record<string, string> = {
+  'android.permission.READ_SMS': 'sms',
+  'android.permission.READ_CALL_LOG': 'call_log',
+  'android.permission.READ_CONTACTS': 'contacts',
+};
+
+export const APP_RULES = {
+  'phone-home': 'Phone-home behaviour: reads device identifiers or personal data and sends them to a hardcoded endpoint',
+  'known-component': 'Known pre-installed component',
+  'known-host': 'Contacts a known phone-home host',
+  'tracker-sdk': 'Tracker SDK embedded',
+  'reads-personal-data': 'Reads device identifiers or personal data',
+  'cleartext-traffic': 'Cleartext (http) endpoints',
+  'exported-unprotected': 'Privileged app exports components without a permission',
+  'debuggable': 'App is debuggable',
+  'test-only': 'App is marked testOnly',
+  'test-key-signed': 'Signed with a public AOSP test key',
+  'default-granted-permissions': 'Dangerous permissions granted by default (without asking the user)',
+  'privileged-permissions': 'Holds privileged (signature|privileged) permissions',
+} as const;
+export type AppRule = keyof typeof APP_RULES;
+
+function loc(l: CodeLocation): string {
+  return `${l.class}.${l.method} (${l.dex})`;
+}
+
+function sortUnique(xs: Iterable<string>): string[] {
+  return [...new Set(xs)].sort();
+}
+
+function capList(lines: string[], max = MAX_EVIDENCE_SITES): string[] {
+  return lines.length <= max ? lines : [...lines.slice(0, max), `… and ${lines.length - max} more`];
+}
+
+export function isSystemUid(app: AppReport): boolean {
+  return app.sharedUserId !== null && SYSTEM_UIDS.has(app.sharedUserId);
+}
+
+/** Human words for how much power an app has, for evidence. Empty when it has none. */
+export function privilegeMarkers(app: AppReport, ctx: Pick<AppContext, 'inFirmware'>): string[] {
+  const out: string[] = [];
+  if (ctx.inFirmware) out.push(`pre-installed${app.partition ? ` on ${app.partition}` : ''}`);
+  if (app.privileged) out.push('privileged (priv-app)');
+  if (app.sharedUserId && SYSTEM_UIDS.has(app.sharedUserId)) out.push(`sharedUserId ${app.sharedUserId}`);
+  if (app.platformSigned) out.push('platform-signed');
+  return out;
+}
+
+interface DataSite { category: ApiCategory; api: string; loc: CodeLocation }
+
+function collectSites(app: AppReport, sigs: Signatures): { data: DataSite[]; weak: DataSite[]; net: DataSite[]; sms: DataSite[]; exec: DataSite[] } {
+  const cats = new Map(sigs.categories.map((c) => [c.id, c]));
+  const byApi = new Map<string, string>();
+  for (const a of sigs.apis) {
+    byApi.set(a.api, a.category);
+    byApi.set(a.api.replace(/\$/g, '.'), a.category);
+  }
+  const requested = new Set(app.permissions.requested);
+  const inferred = Object.entries(PERMISSION_INFERRED).filter(([p]) => requested.has(p)).map(([, c]) => c);
+  const out = { data: [] as DataSite[], weak: [] as DataSite[], net: [] as DataSite[], sms: [] as DataSite[], exec: [] as DataSite[] };
+  for (const use of app.apis) {
+    const catId = use.category ?? byApi.get(use.api) ?? byApi.get(use.api.replace(/\$/g, '.'));
+    const cat = catId ? cats.get(catId) : undefined;
+    if (!cat) continue;
+    for (const l of use.locations) {
+      const site = { category: cat, api: use.api, loc: l };
+      if (cat.id === 'network') out.net.push(site);
+      else if (cat.id === 'sms_send') out.sms.push(site);
+      else if (cat.group === 'exec') out.exec.push(site);
+      else if (cat.group === 'identifier' || cat.group === 'personal') (cat.weak ? out.weak : out.data).push(site);
+      else if (cat.id === 'content_query') {
+        // A provider query reads SMS / call log / contacts only if the app may: infer from its permissions.
+        for (const c of inferred) {
+          const ic = cats.get(c);
+          if (ic) out.data.push({ category: ic, api: use.api, loc: l });
+        }
+        if (!inferred.length) out.weak.push(site);
+      }
+    }
+  }
+  return out;
+}
+
+function toSite(d: DataSite): Site {
+  return { key: `${d.loc.class}.${d.loc.method}`, cls: d.loc.class, method: d.loc.method, dex: d.loc.dex, what: d.category.id };
+}
+
+function finding(rule: AppRule, severity: Severity, evidence: string[], references: string[], title?: string): Finding {
+  return { rule, severity, title: title ?? APP_RULES[rule], evidence, references: sortUnique(references) };
+}
+
+function triggerReceivers(app: AppReport, sigs: Signatures): { component: string; action: string; reference: string }[] {
+  const triggers = new Map(sigs.triggers.map((t) => [t.action, t.reference]));
+  const out: { component: string; action: string; reference: string }[] = [];
+  for (const c of app.components) {
+    if (c.type !== 'receiver') continue;
+    for (const a of c.actions) {
+      const ref = triggers.get(a);
+      if (ref) out.push({ component: c.name, action: a, reference: ref });
+    }
+  }
+  return out.sort((x, y) => (x.action + x.component < y.action + y.component ? -1 : 1));
+}
+
+function describeLink(link: Link): string {
+  if (link.kind === 'same-method') return `linked: ${link.read.key} reads ${link.read.what} and does network I/O in the same method`;
+  if (link.kind === 'same-class') return `linked: ${link.read.key} (${link.read.what}) and ${link.net.key} (network) are in the same class ${link.toRead[0]}`;
+  const [r, n] = [link.toRead, link.toNet];
+  const tag = link.kind === 'class-path' ? ' (class level)' : '';
+  // One chain when the read site itself leads to the network site (or the other way round).
+  if (r.length === 1) return `linked${tag}: ${n.join(' → ')}`;
+  if (n.length === 1) return `linked${tag}: ${r.join(' → ')}`;
+  return `linked${tag}: ${r.join(' → ')}; ${n.join(' → ')}`;
+}
+
+function phoneHome(app: AppReport, ctx: AppContext, sigs: Signatures, sites: ReturnType<typeof collectSites>, eps: EndpointInfo[]): Finding[] {
+  const remote = eps.filter((e) => e.remote);
+  const smsEps = eps.filter((e) => e.sms);
+  const requested = new Set(app.permissions.requested);
+  const canNet = requested.has('android.permission.INTERNET') || isSystemUid(app);
+  const canSms = requested.has('android.permission.SEND_SMS') || isSystemUid(app);
+  const transportEps = [...(canNet ? remote : []), ...(canSms && sites.sms.length ? smsEps : [])];
+  if (!sites.data.length || !transportEps.length) return [];
+
+  // Network code: call sites of network APIs and SMS senders, and the methods holding the endpoint strings.
+  const netSites: Site[] = [...sites.net, ...sites.sms].map(toSite);
+  for (const e of transportEps) {
+    for (const l of e.endpoint.locations) netSites.push({ key: `${l.class}.${l.method}`, cls: l.class, method: l.method, dex: l.dex, what: e.endpoint.value });
+  }
+  const readSites = sites.data.map(toSite);
+  const link = findLink(readSites, netSites, ctx.calls);
+  const receivers = triggerReceivers(app, sigs);
+  const kinds = sortUnique(sites.data.map((d) => d.category.id));
+  const identifierKinds = kinds.filter((k) => sigs.categories.find((c) => c.id === k)?.group === 'identifier');
+
+  // Which endpoints belong to the linked network code: those are the ones that matter for boosts.
+  const linkedClasses = new Set<string>();
+  if (link) {
+    linkedClasses.add(outerClass(link.net.cls));
+    // call paths list methods ("pkg.Class.method"); class-level links list classes already.
+    const methods = link.kind === 'call-path' || link.kind === 'same-method';
+    for (const k of link.toNet) linkedClasses.add(outerClass(methods ? splitKey(k).cls : k));
+  }
+  const nearEps = transportEps.filter((e) => e.endpoint.locations.some((l) => linkedClasses.has(outerClass(l.class))));
+  const boostEps = nearEps.length ? nearEps : transportEps;
+  const cleartext = boostEps.some((e) => e.cleartext || e.sms);
+  const knownEps = transportEps.filter((e) => e.known && e.known.kind !== 'tracker');
+  const systemUid = isSystemUid(app);
+  const powerful = app.privileged || app.platformSigned || systemUid;
+
+  const boosts: string[] = [];
+  if (cleartext) boosts.push(boostEps.some((e) => e.sms) && !boostEps.some((e) => e.cleartext) ? 'SMS transport' : 'cleartext transport');
+  if (knownEps.length) boosts.push(`known host ${sortUnique(knownEps.map((e) => e.host ?? e.endpoint.value)).join(', ')}`);
+  if (powerful) boosts.push(systemUid ? `system uid (${app.sharedUserId})` : app.privileged ? 'privileged app' : 'platform-signed');
+  if (identifierKinds.length >= 3) boosts.push(`${identifierKinds.length} identifier kinds`);
+
+  let severity: Severity;
+  const wakes = receivers.length > 0;
+  if (link && wakes) {
+    if (ctx.inFirmware) severity = boosts.length >= 4 ? 'critical' : 'high';
+    // Outside a ROM a system-uid app can still only run as platform code; a clear case keeps its weight.
+    else if (systemUid && boosts.length >= 3) severity = 'high';
+    else severity = 'medium';
+  } else if (wakes || (link && ctx.inFirmware)) {
+    severity = ctx.inFirmware ? 'medium' : 'low';
+  } else if (link) {
+    severity = 'low';
+  } else {
+    severity = 'info';
+  }
+  // Without any privilege or a known host, an ordinary app's behaviour stays at medium at most.
+  if (!ctx.inFirmware && !systemUid && severity === 'high') severity = 'medium';
+
+  const evidence: string[] = [];
+  const readLines = sortUnique(sites.data.map((d) => `reads ${d.category.id} at ${loc(d.loc)} via ${d.api}`));
+  evidence.push(...capList(readLines));
+  const sendLines = sortUnique(transportEps.flatMap((e) => e.endpoint.locations.length
+    ? e.endpoint.locations.map((l) => `sends to ${e.endpoint.value} from ${l.class}.${l.method}`)
+    : [`holds endpoint ${e.endpoint.value}`]));
+  evidence.push(...capList(sendLines));
+  const netLines = sortUnique([...sites.net, ...sites.sms].map((d) => `${d.category.id === 'sms_send' ? 'sends SMS' : 'network I/O'} at ${loc(d.loc)} via ${d.api}`));
+  evidence.push(...capList(netLines, 3));
+  for (const r of receivers.slice(0, MAX_EVIDENCE_SITES)) evidence.push(`wakes on ${r.action} via receiver ${r.component}`);
+  if (link) {
+    evidence.push(describeLink(link));
+    const entry = findEntryPath(receivers.map((r) => r.component), new Set([link.toRead[0]!, link.read.key, link.net.key]), ctx.calls);
+    if (entry && entry.length > 1) evidence.push(`entry: ${entry.join(' → ')}`);
+  } else {
+    evidence.push('no code path found between the data reads and the network code');
+  }
+  const priv = privilegeMarkers(app, ctx);
+  if (priv.length) evidence.push(priv.join(', '));
+  if (boosts.length && (severity === 'critical' || severity === 'high')) evidence.push(`severity raised by: ${boosts.join(', ')}`);
+  else if (boosts.length) evidence.push(`aggravating: ${boosts.join(', ')}`);
+
+  const refs = [
+    ...sites.data.map((d) => d.category.reference),
+    ...receivers.map((r) => r.reference),
+    ...knownEps.flatMap((e) => e.known!.references),
+  ];
+  const title = wakes && link
+    ? `Phone-home behaviour: sends ${kinds.join(', ')} to a hardcoded endpoint, starts on ${sortUnique(receivers.map((r) => r.action.split('.').pop()!)).join('/')}`
+    : APP_RULES['phone-home'];
+  return [finding('phone-home', severity, evidence, refs, title)];
+}
+
+function readsPersonalData(app: AppReport, ctx: AppContext, sites: ReturnType<typeof collectSites>, phoneHomeFound: boolean): Finding[] {
+  if (phoneHomeFound || !sites.data.length) return [];
+  const kinds = sortUnique(sites.data.map((d) => d.category.id));
+  const evidence = capList(sortUnique(sites.data.map((d) => `reads ${d.category.id} at ${loc(d.loc)} via ${d.api}`)));
+  const severity: Severity = ctx.inFirmware && (app.privileged || isSystemUid(app)) ? 'low' : 'info';
+  return [finding('reads-personal-data', severity, evidence, sites.data.map((d) => d.category.reference),
+    `Reads ${kinds.join(', ')}`)];
+}
+
+function knownComponent(app: AppReport, ctx: AppContext, sigs: Signatures): Finding[] {
+  const sig = sigs.packages.find((p) => p.package === app.package || (app.package?.toLowerCase() === p.package.toLowerCase()));
+  if (!sig) return [];
+  const evidence = [`package ${app.package} is ${sig.name}`];
+  if (sig.note) evidence.push(sig.note);
+  const priv = privilegeMarkers(app, ctx);
+  if (priv.length) evidence.push(priv.join(', '));
+  // A known component found loose (not pre-installed) is worth knowing, but is not on a device.
+  const severity = ctx.inFirmware ? sig.severity : shiftSeverity(sig.severity, -1);
+  return [finding('known-component', severity, evidence, sig.references, `Known ${sig.kind} component: ${sig.name}`)];
+}
+
+function knownHosts(eps: EndpointInfo[]): Finding[] {
+  const byId = new Map<string, EndpointInfo[]>();
+  for (const e of eps) {
+    if (!e.known || e.known.kind === 'tracker') continue;
+    const list = byId.get(e.known.id) ?? [];
+    list.push(e);
+    byId.set(e.known.id, list);
+  }
+  const out: Finding[] = [];
+  for (const [, list] of [...byId].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const sig = list[0]!.known!;
+    const evidence = capList(sortUnique(list.flatMap((e) => e.endpoint.locations.length
+      ? e.endpoint.locations.map((l) => `${e.endpoint.value} at ${loc(l)}`)
+      : [e.endpoint.value])));
+    evidence.unshift(`${sig.host}: ${sig.name}`);
+    if (sig.note) evidence.push(sig.note);
+    out.push(finding('known-host', sig.severity, evidence, sig.references, `Contacts ${sig.name} (${sig.host})`));
+  }
+  return out;
+}
+
+function trackers(ctx: AppContext, eps: EndpointInfo[], sigs: Signatures): Finding[] {
+  const out: Finding[] = [];
+  const classes = [...ctx.classNames].sort();
+  for (const t of sigs.trackers) {
+    const evidence: string[] = [];
+    for (const prefix of t.classPrefixes) {
+      // A prefix ending in '.' is a package; otherwise it names a class (and its inner classes).
+      const hit = classes.find((c) => (prefix.endsWith('.') ? c.startsWith(prefix) : c === prefix || c.startsWith(`${prefix}$`)));
+      if (hit) evidence.push(`class ${hit} matches ${prefix}${prefix.endsWith('.') ? '*' : ''}`);
+    }
+    for (const h of t.hosts) {
+      const e = eps.find((x) => x.host !== null && (x.host === h || x.host.endsWith(`.${h}`)));
+      if (e) evidence.push(`endpoint ${e.endpoint.value} matches host ${h}`);
+    }
+    if (evidence.length) out.push(finding('tracker-sdk', 'info', evidence, t.references, `Tracker SDK: ${t.name} (${t.kind})`));
+  }
+  return out;
+}
+
+function cleartextTraffic(app: AppReport, ctx: AppContext, eps: EndpointInfo[]): Finding[] {
+  const clear = eps.filter((e) => e.remote && e.cleartext);
+  if (!clear.length) return [];
+  const explicit = app.flags?.usesCleartextTraffic === true;
+  // Android 9 (API 28) blocks cleartext by default unless the app opts in or targets an older SDK.
+  const allowed = explicit || (app.flags?.usesCleartextTraffic == null && (app.targetSdk ?? 0) < 28 && !app.flags?.networkSecurityConfig);
+  const evidence = capList(sortUnique(clear.flatMap((e) => e.endpoint.locations.length
+    ? e.endpoint.locations.map((l) => `${e.endpoint.value} at ${loc(l)}`) : [e.endpoint.value])));
+  if (explicit) evidence.push('android:usesCleartextTraffic="true"');
+  else if (allowed) evidence.push(`cleartext allowed by default (targetSdk ${app.targetSdk ?? 'unset'} < 28)`);
+  else if (app.flags?.networkSecurityConfig) evidence.push(`network security config ${app.flags.networkSecurityConfig} decides`);
+  const severity: Severity = allowed && ctx.inFirmware && (app.privileged || isSystemUid(app)) ? 'medium' : allowed ? 'low' : 'info';
+  return [finding('cleartext-traffic', severity, evidence, ['https://developer.android.com/privacy-and-security/security-config#CleartextTrafficPermitted'])];
+}
+
+function exportedUnprotected(app: AppReport, ctx: AppContext): Finding[] {
+  const powerful = app.privileged || app.platformSigned || isSystemUid(app);
+  if (!powerful || !(ctx.inFirmware || isSystemUid(app))) return [];
+  const open = app.components.filter((c) => c.exported && !c.permission && c.type !== 'activity' && c.type !== 'activity-alias');
+  if (!open.length) return [];
+  const evidence = capList(open.map((c) => `${c.type} ${c.name} exported without permission${c.actions.length ? ` (actions: ${c.actions.slice(0, 4).join(', ')})` : ''}${c.authorities ? ` authorities ${c.authorities}` : ''}`), 10);
+  evidence.push(privilegeMarkers(app, ctx).join(', '));
+  return [finding('exported-unprotected', 'medium', evidence, [
+    'https://developer.android.com/privacy-and-security/risks/android-exported',
+    'https://developer.android.com/guide/topics/manifest/receiver-element#exported',
+  ])];
+}
+
+function debuggable(app: AppReport, ctx: AppContext): Finding[] {
+  const out: Finding[] = [];
+  const powerful = app.privileged || app.platformSigned || isSystemUid(app);
+  if (app.flags?.debuggable) {
+    // A debuggable system app lets `run-as`/JDWP inject code into a privileged process.
+    const severity: Severity = ctx.inFirmware ? (powerful ? 'high' : 'medium') : 'info';
+    out.push(finding('debuggable', severity, ['android:debuggable="true"', ...privilegeMarkers(app, ctx)],
+      ['https://developer.android.com/guide/topics/manifest/application-element#debug']));
+  }
+  if (app.flags?.testOnly) {
+    out.push(finding('test-only', ctx.inFirmware ? 'medium' : 'info', ['android:testOnly="true"', ...privilegeMarkers(app, ctx)],
+      ['https://developer.android.com/guide/topics/manifest/application-element#testOnly']));
+  }
+  return out;
+}
+
+function testKey(app: AppReport, ctx: AppContext, sigs: Signatures): Finding[] {
+  const hits = app.certificates.flatMap((c) => sigs.certificates.filter((s) => s.sha256 === c.sha256.toLowerCase()).map((s) => ({ c, s })));
+  if (!hits.length) return [];
+  const keys = sortUnique(hits.map((h) => h.s.key));
+  const powerful = app.privileged || app.platformSigned || isSystemUid(app) || keys.includes('platform');
+  // Anyone holding the public key can ship an "update" to this app, or join its shared uid.
+  const severity: Severity = ctx.inFirmware ? (powerful ? 'high' : 'medium') : isSystemUid(app) ? 'medium' : 'low';
+  const evidence = hits.map((h) => `certificate ${h.c.sha256} is the ${h.s.name}${h.c.subject ? ` (${h.c.subject})` : ''}`);
+  const priv = privilegeMarkers(app, ctx);
+  if (priv.length) evidence.push(priv.join(', '));
+  return [finding('test-key-signed', severity, evidence, hits.map((h) => h.s.reference), `Signed with public AOSP test key${keys.length > 1 ? 's' : ''}: ${keys.join(', ')}`)];
+}
+
+const SENSITIVE_GRANT = new Set(['sms', 'call_log', 'contacts', 'location', 'microphone', 'camera', 'phone_number', 'calendar']);
+
+function grants(app: AppReport, ctx: AppContext, sigs: Signatures, eps: EndpointInfo[]): Finding[] {
+  const out: Finding[] = [];
+  const perms = new Map(sigs.permissions.map((p) => [p.name, p]));
+  const granted = sortUnique(app.grants?.defaultGranted ?? []);
+  if (granted.length) {
+    const sensitive = granted.filter((g) => SENSITIVE_GRANT.has(perms.get(g)?.category ?? ''));
+    const networked = eps.some((e) => e.remote) && app.permissions.requested.includes('android.permission.INTERNET');
+    const severity: Severity = sensitive.length && networked ? 'medium' : 'low';
+    const evidence = granted.map((g) => `${g}${perms.get(g) ? ` (${perms.get(g)!.category})` : ''} granted by default-permissions`);
+    if (networked) evidence.push('app also has network access and endpoints');
+    out.push(finding('default-granted-permissions', ctx.inFirmware ? severity : 'info', evidence,
+      ['https://source.android.com/docs/core/permissions/runtime_perms#creating-exceptions', ...granted.map((g) => perms.get(g)?.reference ?? '').filter(Boolean)]));
+  }
+  if (ctx.inFirmware && (app.privileged || isSystemUid(app))) {
+    const privPerms = sortUnique(app.permissions.requested.filter((p) => /privileged|signature/.test(perms.get(p)?.protectionLevel ?? '') && !/dangerous|normal/.test(perms.get(p)?.protectionLevel ?? '')));
+    if (privPerms.length) {
+      const allowed = new Set(app.grants?.privapp ?? []);
+      const evidence = privPerms.map((p) => `${p} (${perms.get(p)!.protectionLevel})${allowed.has(p) ? ' granted by privapp-permissions' : ''}`);
+      out.push(finding('privileged-permissions', 'info', evidence, ['https://source.android.com/docs/core/permissions/perms-allowlist', ...privPerms.map((p) => perms.get(p)!.reference)]));
+    }
+  }
+  return out;
+}
+
+/** All app-level findings for one app, in a stable order. */
+export function evaluateApp(app: AppReport, ctx: AppContext, sigs: Signatures): Finding[] {
+  const eps = app.endpoints.map((e) => classifyEndpoint(e, sigs));
+  const sites = collectSites(app, sigs);
+  const ph = phoneHome(app, ctx, sigs, sites, eps);
+  return [
+    ...ph,
+    ...knownComponent(app, ctx, sigs),
+    ...knownHosts(eps),
+    ...testKey(app, ctx, sigs),
+    ...debuggable(app, ctx),
+    ...exportedUnprotected(app, ctx),
+    ...cleartextTraffic(app, ctx, eps),
+    ...grants(app, ctx, sigs, eps),
+    ...readsPersonalData(app, ctx, sites, ph.length > 0),
+    ...trackers(ctx, eps, sigs),
+  ];
+}
