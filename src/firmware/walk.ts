@@ -9,8 +9,8 @@ import type { ReportError } from '../report/model.js';
 import { toReportError } from '../scan/record-error.js';
 import { detectFormat, HEAD_BYTES, type OpenedFormat } from './formats.js';
 import { roleOf, partitionOf, partitionFromImageName, type FileRole } from './file-roles.js';
-import { pairBlockOtaEntries } from '../formats/sdat/pair-entries.js';
-import { openSdat } from '../formats/sdat/open-sdat.js';
+import { pairBlockOtaEntries, openSdat } from '../formats/sdat/index.js';
+
 
 export interface FoundFile {
   /** Full virtual path. */
@@ -91,7 +91,7 @@ export class FirmwareWalker {
           continue;
         }
         if (isArchive) {
-          if (container.format === 'zip' || container.format === 'tar') names.push(entry); // block OTA pairing below
+          names.push(entry); // block OTA pairing below
           if (container.format === 'directory' || NESTED_IMAGE_NAME.test(entry.name)) {
             await this.walkNested(entry, childPath(path, entry.name, container.format), depth, partitionFromImageName(entry.name) ?? imagePartition);
           }
@@ -103,14 +103,14 @@ export class FirmwareWalker {
     for (const a of container.anomalies ?? []) {
       this.errors.push({ stage: container.format, code: 'E_ANOMALY', message: a.message, offset: a.offset, path: a.path ?? path });
     }
-    if (names.length) await this.walkBlockOta(names, path, depth);
+    if (names.length) await this.walkBlockOta(names, path, depth, container.format);
   }
 
   /** Block OTA: X.transfer.list + X.new.dat[.br] → a virtual block device named after the data file. */
-  private async walkBlockOta(entries: Entry[], path: string, depth: number): Promise<void> {
+  private async walkBlockOta(entries: Entry[], path: string, depth: number, format: string): Promise<void> {
     const byName = new Map(entries.map((e) => [e.name, e]));
     for (const pair of pairBlockOtaEntries(entries.map((e) => e.name))) {
-      const dataPath = `${path}!/${pair.newDat}`;
+      const dataPath = childPath(path, pair.newDat, format);
       try {
         const list = await byName.get(pair.transferList)!.open();
         const data = await byName.get(pair.newDat)!.open();
