@@ -52,8 +52,9 @@ export function emptyRefs(): InsnRefs {
  * Walks `units` 16-bit code units starting at byte position `pos` of `bytes` (the caller has
  * checked that they are all inside `bytes`). Returns null, or a message when an instruction or
  * payload runs past the end of the array (the refs found before that point are kept).
+ * `starts`, when given, receives the pc (in code units) of every instruction and payload.
  */
-export function walkInsns(bytes: Uint8Array, pos: number, units: number, out: InsnRefs): string | null {
+export function walkInsns(bytes: Uint8Array, pos: number, units: number, out: InsnRefs, starts?: number[]): string | null {
   let pc = 0;
   while (pc < units) {
     const p = pos + 2 * pc;
@@ -85,6 +86,7 @@ export function walkInsns(bytes: Uint8Array, pos: number, units: number, out: In
     if (pc + width > units) {
       return `instruction 0x${op.toString(16).padStart(2, '0')} (${width} units) at pc 0x${pc.toString(16)} runs past the end of the code (${units} units)`;
     }
+    if (starts) starts.push(pc);
     const action = ACTION[op];
     if (action !== 0) {
       const idx = bytes[p + 2] | (bytes[p + 3] << 8);
