@@ -28,10 +28,21 @@ export interface ApkSigningBlock { offset: number; size: number; pairs: SigningB
  * Only a block whose footer magic matches counts, as in apksig; a block that is well-formed
  * apart from its magic is reported as a problem (apksig test vector wrong-apk-sig-block-magic).
  */
-export async function readApkSigningBlock(source: Source, cdOffset: number): Promise<{ block: ApkSigningBlock | null; problems: string[] }> {
+export async function readApkSigningBlock(source: Source, cdOffset: number, eocdOffset: number): Promise<{ block: ApkSigningBlock | null; problems: string[] }> {
   const problems: string[] = [];
   const path = source.path;
   if (cdOffset < MIN_BLOCK_SIZE || cdOffset > source.size) return { block: null, problems };
+  // android.util.apk.ApkSigningBlockUtils.findSignature: when the central directory does not end
+  // exactly at the EOCD, the signature is "not found" and Android falls back to v1.
+  const eocd = new ByteReader(await source.read(eocdOffset, 22), eocdOffset, path);
+  const cdSize = eocd.u32At(12);
+  if (cdSize !== 0xffffffff && eocd.u32At(16) !== 0xffffffff && cdOffset + cdSize !== eocdOffset) {
+    const footerMagic = new ByteReader(await source.read(cdOffset - 16, 16), cdOffset - 16, path).ascii(16);
+    if (footerMagic === APK_SIG_BLOCK_MAGIC) {
+      problems.push(`APK Signing Block ignored: the central directory ends at 0x${(cdOffset + cdSize).toString(16)}, not at the EOCD (0x${eocdOffset.toString(16)}), so Android treats v2+ signatures as absent`);
+    }
+    return { block: null, problems };
+  }
   const footerOffset = cdOffset - FOOTER_SIZE;
   const footer = new ByteReader(await source.read(footerOffset, FOOTER_SIZE), footerOffset, path);
   const sizeLo = footer.u32At(0), sizeHi = footer.u32At(4);

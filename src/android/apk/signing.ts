@@ -96,7 +96,7 @@ export async function readSigning(zip: ZipArchive): Promise<SigningInfo> {
   // v2 / v3 / v3.1 from the APK Signing Block.
   const v2Attributes: Map<number, Uint8Array>[] = [];
   await guard('APK Signing Block', async () => {
-    const { block, problems: blockProblems } = await readApkSigningBlock(zip.source, zip.centralDirectoryOffset);
+    const { block, problems: blockProblems } = await readApkSigningBlock(zip.source, zip.centralDirectoryOffset, zip.eocdOffset);
     problems.push(...blockProblems);
     if (!block) return;
     const schemes: [number, string][] = [

@@ -229,7 +229,12 @@ class ZipArchiveImpl implements ZipArchive {
   }
 
   private info(entry: ZipEntryInfo): EntryExtra {
-    const x = this.extra.get(entry);
+    let x = this.extra.get(entry);
+    if (!x) {
+      // A copy of one of our entries (spread, structured clone) is still ours.
+      const same = this.entries.find((e) => e.localHeaderOffset === entry.localHeaderOffset && e.name === entry.name);
+      x = same && this.extra.get(same);
+    }
     if (!x) throw new TypeError('zip: entry does not belong to this archive'); // caller bug, not input
     return x;
   }

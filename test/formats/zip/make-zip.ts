@@ -21,6 +21,8 @@ export interface RawEntry {
 
 export interface ZipOptions {
   prefix?: Uint8Array;
+  /** Bytes right before the central directory (an APK Signing Block). */
+  beforeCd?: Uint8Array;
   /** Bytes between the central directory and the EOCD. */
   gap?: Uint8Array;
   comment?: Uint8Array;
@@ -83,6 +85,7 @@ export function makeZip(entries: RawEntry[], opts: ZipOptions = {}): Uint8Array 
     ch.set(c.extra, 46 + cname.length);
     cdRecords.push(ch);
   }
+  if (opts.beforeCd) push(opts.beforeCd);
   const cdOffset = pos;
   for (const r of cdRecords) push(r);
   const cdSize = pos - cdOffset;
