@@ -170,7 +170,7 @@ export class DexFile {
     if (count === 0) return pos;
     if (off === 0 || pos + count * itemSize > this.layout.end) {
       throw new FormatError(`dex: ${what} (${count} × ${itemSize} bytes at 0x${off.toString(16)}) outside the file of 0x${(this.layout.end - this.layout.sectionBase).toString(16)} bytes`,
-        this.base + this.layout.headerPos + headerField, this.path);
+        this.base + this.layout.headerPos + headerField + 4, this.path); // the _off field
     }
     if (pos % 4 !== 0) this.note(`${what} at 0x${off.toString(16)} is not 4-byte aligned`, pos);
     return pos;
