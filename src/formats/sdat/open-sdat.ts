@@ -3,13 +3,13 @@
 // new.dat stream to its ranges, in the order the ranges are listed; `zero` writes zeros;
 // `erase` discards (reads back as zeros here, as on eMMC/UFS with discard-zeroes-data).
 // Only full OTAs can be rebuilt: incremental commands patch the device's current partition.
-import type { Source } from '../../io/source.js';
-import { ExtentSource, readAll, type Extent } from '../../io/source.js';
+import { ExtentSource, readAll, type Extent, type Source } from '../../io/source.js';
 import type { Anomaly } from '../../io/anomaly.js';
 import { TruncatedError, UnsupportedError } from '../../io/errors/index.js';
 import { checkLimit } from '../../io/limits.js';
 import { BrotliStreamSource, type BrotliStreamOptions } from '../brotli/brotli-stream-source.js';
 import { parseTransferList, type TransferList } from './transfer-list.js';
+import { layoutSegments, type Segment } from './layout-segments.js';
 
 /** recovery's BLOCKSIZE: transfer lists count 4 KiB blocks whatever the filesystem's block size. */
 export const SDAT_BLOCK_SIZE = 4096;
@@ -33,14 +33,6 @@ export interface SdatLayout {
   anomalies: Anomaly[];
 }
 
-interface Segment {
-  start: number; // blocks
-  end: number;
-  order: number; // later commands overwrite earlier ones
-  zero: boolean;
-  streamBlock: number; // for data: new.dat block of `start`
-}
-
 /**
  * Maps a parsed transfer list onto the partition: pure, no I/O. Throws UnsupportedError for an
  * incremental OTA.
@@ -48,21 +40,22 @@ interface Segment {
 export function layoutSdat(tl: TransferList, path: string): SdatLayout {
   const anomalies: Anomaly[] = [...tl.anomalies];
   const segments: Segment[] = [];
-  let streamBlock = 0;
+  const B = SDAT_BLOCK_SIZE;
+  let streamBytes = 0;
   let maxEnd = 0;
   for (let order = 0; order < tl.commands.length; order++) {
     const cmd = tl.commands[order];
     switch (cmd.name) {
       case 'new':
         for (const r of cmd.ranges) {
-          segments.push({ start: r.start, end: r.end, order, zero: false, streamBlock });
-          streamBlock += r.end - r.start;
+          segments.push({ start: r.start * B, end: r.end * B, order, zero: false, parentOffset: streamBytes });
+          streamBytes += (r.end - r.start) * B;
           maxEnd = Math.max(maxEnd, r.end);
         }
         break;
       case 'zero':
         for (const r of cmd.ranges) {
-          segments.push({ start: r.start, end: r.end, order, zero: true, streamBlock: 0 });
+          segments.push({ start: r.start * B, end: r.end * B, order, zero: true, parentOffset: 0 });
           maxEnd = Math.max(maxEnd, r.end);
         }
         break;
@@ -76,7 +69,7 @@ export function layoutSdat(tl: TransferList, path: string): SdatLayout {
         // The dm-verity hash tree recovery computes on the device: not filesystem data.
         anomalies.push({ stage: 'sdat', message: 'compute_hash_tree blocks (verity hash tree) read as zeros', offset: cmd.offset });
         for (const r of cmd.ranges) {
-          segments.push({ start: r.start, end: r.end, order, zero: true, streamBlock: 0 });
+          segments.push({ start: r.start * B, end: r.end * B, order, zero: true, parentOffset: 0 });
           maxEnd = Math.max(maxEnd, r.end);
         }
         break;
@@ -90,88 +83,9 @@ export function layoutSdat(tl: TransferList, path: string): SdatLayout {
   const blocks = maxEnd;
   const size = blocks * SDAT_BLOCK_SIZE;
   checkLimit('MAX_EXPANDED_BYTES', size, 'block OTA partition size', undefined, path);
-  const pieces = resolveOverlaps(segments, anomalies);
-  const extents: Extent[] = [];
-  for (const p of pieces) {
-    const prev = extents[extents.length - 1];
-    const logical = p.start * SDAT_BLOCK_SIZE;
-    const length = (p.end - p.start) * SDAT_BLOCK_SIZE;
-    // Merge neighbours: consecutive `new 2,a,b` lines map onto consecutive stream blocks.
-    if (prev && prev.logical + prev.length === logical) {
-      if (p.zero && prev.kind === 'zero') {
-        prev.length += length;
-        continue;
-      }
-      if (!p.zero && prev.kind === 'data' && prev.parentOffset + prev.length === p.streamBlock * SDAT_BLOCK_SIZE) {
-        prev.length += length;
-        continue;
-      }
-    }
-    extents.push(p.zero ? { logical, length, kind: 'zero' } : { logical, length, kind: 'data', parentOffset: p.streamBlock * SDAT_BLOCK_SIZE });
-  }
-  return { extents, size, newDataBytes: streamBlock * SDAT_BLOCK_SIZE, anomalies };
-}
-
-/**
- * Sorts segments and, where ranges overlap, keeps the later command's blocks (what writing them
- * to a block device in order does). Real lists never overlap; the sweep exists for crafted ones.
- */
-function resolveOverlaps(segments: Segment[], anomalies: Anomaly[]): Segment[] {
-  const sorted = [...segments].sort((a, b) => a.start - b.start || a.order - b.order);
-  let overlap = false;
-  for (let i = 1; i < sorted.length; i++) if (sorted[i].start < sorted[i - 1].end) overlap = true;
-  if (!overlap) return sorted;
-  anomalies.push({ stage: 'sdat', message: 'transfer list writes some blocks twice; the later command wins' });
-
-  // Sweep over all boundaries with a max-heap (by command order) of the segments covering the point.
-  const points = [...new Set(sorted.flatMap((s) => [s.start, s.end]))].sort((a, b) => a - b);
-  const heap: Segment[] = [];
-  const out: Segment[] = [];
-  let next = 0;
-  for (let pi = 0; pi + 1 < points.length; pi++) {
-    const p = points[pi];
-    const q = points[pi + 1];
-    while (next < sorted.length && sorted[next].start <= p) heapPush(heap, sorted[next++]);
-    while (heap.length > 0 && heap[0].end <= p) heapPop(heap);
-    if (heap.length === 0) continue;
-    const top = heap[0];
-    const piece: Segment = { start: p, end: q, order: top.order, zero: top.zero, streamBlock: top.streamBlock + (p - top.start) };
-    const prev = out[out.length - 1];
-    if (prev && prev.end === p && prev.order === piece.order && prev.zero === piece.zero && (prev.zero || prev.streamBlock + (prev.end - prev.start) === piece.streamBlock)) {
-      prev.end = q;
-    } else {
-      out.push(piece);
-    }
-  }
-  return out;
-}
-
-function heapPush(h: Segment[], s: Segment): void {
-  h.push(s);
-  let i = h.length - 1;
-  while (i > 0) {
-    const parent = (i - 1) >> 1;
-    if (h[parent].order >= h[i].order) break;
-    [h[parent], h[i]] = [h[i], h[parent]];
-    i = parent;
-  }
-}
-
-function heapPop(h: Segment[]): void {
-  const last = h.pop()!;
-  if (h.length === 0) return;
-  h[0] = last;
-  let i = 0;
-  for (;;) {
-    const l = 2 * i + 1;
-    const r = l + 1;
-    let m = i;
-    if (l < h.length && h[l].order > h[m].order) m = l;
-    if (r < h.length && h[r].order > h[m].order) m = r;
-    if (m === i) return;
-    [h[m], h[i]] = [h[i], h[m]];
-    i = m;
-  }
+  const { extents, overlapped } = layoutSegments(segments);
+  if (overlapped) anomalies.push({ stage: 'sdat', message: 'transfer list writes some blocks twice; the later command wins' });
+  return { extents, size, newDataBytes: streamBytes, anomalies };
 }
 
 class SdatDevice implements SdatSource {
