@@ -60,7 +60,6 @@ interface EntryExtra {
   versionMadeBy: number;
   externalAttributes: number;
   nameBytes: Uint8Array;
-  cdRecordOffset: number;
   dataOffset?: Promise<number>;
 }
 
@@ -140,7 +139,7 @@ export async function openZip(source: Source): Promise<ZipArchive> {
     const head = await source.read(0, Math.min(4, size));
     if (head.length < 4 || new ByteReader(head).u32At(0) !== LOCAL_FILE_HEADER_SIGNATURE) {
       const firstLocal = records.reduce((m, r) => Math.min(m, r.localHeaderOffset), Number.POSITIVE_INFINITY);
-      anomalies.push({ stage: 'zip', message: `file does not start with a local file header (${Number.isFinite(firstLocal) ? firstLocal : 0} bytes before the first entry, Janus-style prefix; Android since 8.1 refuses it)`, offset: 0 });
+      anomalies.push({ stage: 'zip', message: `file does not start with a local file header (${Number.isFinite(firstLocal) ? firstLocal : 0} bytes before the first entry, Janus-style prefix; Android with the 2017 security patches refuses it)`, offset: 0 });
     }
   }
   return new ZipArchiveImpl(source, records, anomalies, cdOffset, eocdOffset);
@@ -207,11 +206,12 @@ class ZipArchiveImpl implements ZipArchive {
         crc32: r.crc32, localHeaderOffset: r.localHeaderOffset, isDirectory: name.endsWith('/'),
       };
       this.entries.push(info);
-      this.extra.set(info, { flags: r.flags, versionMadeBy: r.versionMadeBy, externalAttributes: r.externalAttributes, nameBytes: r.nameBytes, cdRecordOffset: r.offset });
+      this.extra.set(info, { flags: r.flags, versionMadeBy: r.versionMadeBy, externalAttributes: r.externalAttributes, nameBytes: r.nameBytes });
       if (this.byName.has(name)) {
-        // libziparchive's hash insert fails with kDuplicateEntry (archive refused); the first
-        // record is the one a lookup returns where duplicates slip through (pre-Lollipop dalvik).
-        anomalies.push({ stage: 'zip', message: `duplicate entry name ${JSON.stringify(name)} (Android refuses duplicates; find() returns the first)`, offset: r.offset });
+        // libziparchive's CdEntryMap::AddToMap fails with kDuplicateEntry, so Android refuses the
+        // archive; older readers (dalvik's, the "Master Key" bug 8219321 era) returned the first
+        // record, which is what find() returns here.
+        anomalies.push({ stage: 'zip', message: `duplicate entry name ${JSON.stringify(name)} (libziparchive refuses the archive: kDuplicateEntry; find() returns the first)`, offset: r.offset });
       } else {
         this.byName.set(name, info);
       }
@@ -291,7 +291,7 @@ class ZipArchiveImpl implements ZipArchive {
       checkLimit(limit, entry.uncompressedSize, 'stored entry size', entry.localHeaderOffset, path);
       const dataOffset = await this.dataOffset(entry);
       if (entry.compressedSize !== entry.uncompressedSize) {
-        this.noteOnce(entry, `stored entry ${JSON.stringify(entry.name)} has compressed size ${entry.compressedSize} != uncompressed ${entry.uncompressedSize} (Android copies the uncompressed size)`, entry.localHeaderOffset);
+        this.noteOnce(`stored entry ${JSON.stringify(entry.name)} has compressed size ${entry.compressedSize} != uncompressed ${entry.uncompressedSize} (Android copies the uncompressed size)`, entry.localHeaderOffset);
       }
       bytes = await this.source.read(dataOffset, entry.uncompressedSize);
     } else {
@@ -304,17 +304,17 @@ class ZipArchiveImpl implements ZipArchive {
     // Android does not check CRCs (kCrcChecksEnabled = false), so a mismatch is only an oddity.
     const crc = crc32(bytes) >>> 0;
     if (crc !== entry.crc32) {
-      this.noteOnce(entry, `entry ${JSON.stringify(entry.name)} CRC-32 is ${hex(crc)}, central directory says ${hex(entry.crc32)} (Android does not check)`, entry.localHeaderOffset);
+      this.noteOnce(`entry ${JSON.stringify(entry.name)} CRC-32 is ${hex(crc)}, central directory says ${hex(entry.crc32)} (Android does not check)`, entry.localHeaderOffset);
     }
     return bytes;
   }
 
-  private noted = new Set<string>();
-  private noteOnce(entry: ZipEntryInfo, message: string, offset: number): void {
+  private readonly noted = new Set<string>();
+  /** Read-time anomalies, recorded once however often the entry is read. */
+  private noteOnce(message: string, offset: number): void {
     if (this.noted.has(message)) return;
     this.noted.add(message);
     this.anomalies.push({ stage: 'zip', message, offset });
-    void entry;
   }
 
   async open(entry: ZipEntryInfo): Promise<Source> {

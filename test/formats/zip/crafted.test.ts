@@ -70,6 +70,20 @@ describe('crafted zips', () => {
     assert.deepEqual(zip.entries.map((e) => e.name), ['x']);
   });
 
+  test('zip64 records and zip64 extra fields also work through the own walk (trailing bytes force it)', async () => {
+    const a = enc.encode('zip64 entry body');
+    const bytes = await yazlZip((z) => {
+      (z as unknown as { forceZip64Eocd: boolean }).forceZip64Eocd = true;
+      z.addBuffer(Buffer.from(a), 'a.bin', { forceZip64Format: true });
+      z.addBuffer(Buffer.from(a), 'b.bin', { forceZip64Format: true, compress: false });
+    });
+    const zip = await open(new Uint8Array(Buffer.concat([bytes, Buffer.from('XX')])));
+    assert.match(messages(zip), /2 extraneous bytes/);
+    assert.deepEqual(zip.entries.map((e) => [e.name, e.uncompressedSize]), [['a.bin', a.length], ['b.bin', a.length]]);
+    eqBytes(await zip.read(zip.find('a.bin')!), a);
+    eqBytes(await zip.read(zip.find('b.bin')!), a);
+  });
+
   test('trailing bytes after the EOCD: yauzl refuses, we open with the own walk and say Android refuses', async () => {
     const bytes = makeZip([{ name: 'a', data: enc.encode('A') }], { trailing: enc.encode('JUNK') });
     const zip = await open(bytes);
