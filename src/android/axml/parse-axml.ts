@@ -72,11 +72,20 @@ export interface AxmlDocument {
 }
 
 /**
- * Looks an attribute up as Android does: by resource id first; only when no attribute carries that
- * id, by name in the android namespace among attributes that have no resource id.
+ * Looks an attribute up as Android's obtainAttributes does: by resource id. AttributeResolution.cpp
+ * (RetrieveAttributes) merges the sorted ids it wants with the XML attributes in document order, so
+ * an attribute is seen only if its id is larger than every id before it: duplicates and attributes
+ * placed after a larger id are invisible to Android, and so to us. Only when no attribute carries
+ * the id at all, we fall back to the name in the android namespace among attributes without an id
+ * (Android itself would see nothing there; the manifest model records that as an anomaly).
  */
 export function attr(el: XmlElement, resId: number, name: string): XmlAttribute | undefined {
-  for (const a of el.attributes) if (a.resId === resId) return a;
+  let max = 0;
+  for (const a of el.attributes) {
+    const id = a.resId ?? 0;
+    if (id === resId) return id > max ? a : undefined;
+    if (id > max) max = id;
+  }
   for (const a of el.attributes) if (a.resId === null && a.name === name && (a.namespace === ANDROID_NS || a.namespace === null)) return a;
   return undefined;
 }
@@ -232,13 +241,12 @@ export function parseAxml(bytes: Uint8Array, path: string): AxmlDocument {
           if (known !== undefined && known !== attrName) {
             note(`attribute name "${attrName}" does not match its resource id 0x${resId.toString(16)} (${known}); Android uses the id`, a + 4, `masked ${known}`);
           }
-          // AttributeResolution.cpp merges the sorted styleable ids with the XML attributes in document
-          // order, so attributes out of id order can be missed by Android.
-          if (resId < lastId && !unsortedNoted) {
+          // See attr(): Android cannot see an attribute whose id is not larger than every id before it.
+          if (resId <= lastId && !unsortedNoted) {
             unsortedNoted = true;
-            note(`attributes of <${el.name}> are not sorted by resource id; Android may not see some of them`, a);
+            note(`attribute 0x${resId.toString(16)} of <${el.name}> follows a larger or equal resource id; Android does not see it`, a);
           }
-          lastId = resId;
+          if (resId > lastId) lastId = resId;
         }
         const namespace = str(aNs);
         el.attributes.push({ namespace, name: attrName, resId, value: decodeResValue(dataType, data, str), raw: str(aRaw) });
