@@ -3,6 +3,7 @@
 // certificate OpenSSL rejects (APK signers are not validated on Android) is still described;
 // node:crypto's X509Certificate is used as a second opinion.
 import { createHash, X509Certificate } from 'node:crypto';
+import { isRomscanError } from '../../io/errors/index.js';
 import type { Certificate } from '../../report/model.js';
 import {
   DerReader, TAG_GENERALIZED_TIME, TAG_INTEGER, TAG_SEQUENCE, TAG_SET, TAG_UTC_TIME, content, hex, integerHex, oidText, raw, type Tlv,
@@ -150,8 +151,10 @@ function findSubjectKeyIdentifier(d: DerReader, rest: Tlv[]): string | undefined
         return hex(content(inner));
       }
     }
-  } catch {
-    // A malformed extension only costs us the SKI match; the certificate itself stays usable.
+  } catch (e) {
+    // A malformed extension only costs us the SKI match; the certificate itself stays usable
+    // (Android's v1 path never needs the SKI: JAR signers name certs by issuer + serial).
+    if (!isRomscanError(e)) throw e;
   }
   return undefined;
 }

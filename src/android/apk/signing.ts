@@ -92,6 +92,12 @@ export async function readSigning(zip: ZipArchive): Promise<SigningInfo> {
     });
   }
   if (present.has('v1') && !zip.find('META-INF/MANIFEST.MF')) problems.push('v1: META-INF/MANIFEST.MF is missing');
+  for (const sf of zip.entries.filter((e) => /^META-INF\/.+\.SF$/i.test(e.name))) {
+    const base = sf.name.slice(0, -3).toLowerCase();
+    if (!blocks.some((b) => b.name.slice(0, b.name.lastIndexOf('.')).toLowerCase() === base)) {
+      problems.push(`v1: ${sf.name} has no signature block (.RSA/.DSA/.EC)`);
+    }
+  }
 
   // v2 / v3 / v3.1 from the APK Signing Block.
   const v2Attributes: Map<number, Uint8Array>[] = [];
