@@ -72,7 +72,6 @@ export async function analyzeApk(source: Source, opts: AnalyzeOptions): Promise<
   app.sha256 = await attempt(errors, 'hash', () => sha256Source(source), '');
   const zip = await attempt<ZipArchive | null>(errors, 'zip', () => openZip(source), null);
   if (zip) {
-    anomalies.push(...zip.anomalies);
     if (!opts.isJar) {
       const manifest = await attempt(errors, 'manifest', () => readApkManifest(zip, errors), null);
       if (manifest) applyManifest(app, manifest, anomalies);
@@ -105,6 +104,8 @@ export async function analyzeApk(source: Source, opts: AnalyzeOptions): Promise<
       anomalies.push(...signing.anomalies);
     }
   }
+  // Zip anomalies grow as entries are read (local headers are checked on read), so take them last.
+  if (zip) anomalies.unshift(...zip.anomalies);
   if (anomalies.length) app.anomalies = anomalies;
   return { app, context };
 }
