@@ -4,7 +4,7 @@ import { readFileSync, existsSync, writeFileSync, mkdtempSync, rmSync } from 'no
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { brotliCompressSync, brotliDecompressSync } from 'node:zlib';
+import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
 import { BufferSource } from '../../../src/io/source.js';
 import { isRomscanError } from '../../../src/io/errors/index.js';
 import {
@@ -262,5 +262,62 @@ describe('pairing block OTA zip entries', () => {
       { name: 'sub/odm', transferList: 'sub/odm.transfer.list', newDat: 'sub/odm.new.dat.br', brotli: true },
       { name: 'both', transferList: 'both.transfer.list', newDat: 'both.new.dat', brotli: false },
     ]);
+  });
+});
+
+describe('hostile transfer lists', { skip: !haveCorpus && 'corpus absent' }, () => {
+  /** Opens and reads a little: must return or throw a RomscanError. */
+  async function exercise(list: Uint8Array, newDat: Uint8Array, compressed: boolean): Promise<void> {
+    try {
+      const dev = await openSdat(src(list), new BufferSource(newDat, 'h.new.dat'), compressed, 'h.img', { chunkBytes: 64 * 1024 });
+      await dev.read(0, Math.min(dev.size, 64 * 1024));
+      if (dev.size > 8192) await dev.read(dev.size - 8192, 8192);
+    } catch (e) {
+      if (!isRomscanError(e)) throw e;
+    }
+  }
+  const lists = () => [
+    readFileSync(join(IRIS, 'private.transfer.list')),
+    readFileSync(join(OPPO, 'vendor.transfer.list')),
+  ];
+
+  test('does not hang or crash on truncations of real lists', { timeout: 20_000 }, async () => {
+    const br = readFileSync(join(IRIS, 'private.new.dat.br'));
+    for (const l of lists()) {
+      for (let n = 0; n <= l.length; n += Math.max(1, Math.floor(l.length / 150))) await exercise(l.subarray(0, n), new Uint8Array(0), false);
+    }
+    // and of the brotli stream behind a good list
+    const list = lists()[0];
+    for (const n of [0, 1, 2, 10, 1000, 100_000, br.length >> 1, br.length - 1]) await exercise(list, br.subarray(0, n), true);
+  });
+
+  test('does not hang or crash on bit flips and digit edits of real lists', { timeout: 20_000 }, async () => {
+    let seed = 5;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+    for (const l of lists()) {
+      for (let i = 0; i < 300; i++) {
+        const b = Uint8Array.from(l);
+        const at = rnd(b.length);
+        const kind = rnd(4);
+        if (kind === 0) b[at] ^= 1 << rnd(8);
+        else if (kind === 1) b[at] = 0x30 + rnd(10); // a different digit: shifts ranges, counts
+        else if (kind === 2) b[at] = [0x2c, 0x20, 0x0a][rnd(3)]; // separators
+        else b.fill(0x39, at, Math.min(b.length, at + 1 + rnd(12))); // huge numbers
+        // new.dat of zeros as long as the original list needs (bounded: ≤ 64 MiB for these lists)
+        await exercise(b, new Uint8Array(0), false);
+      }
+    }
+  });
+
+  test('does not hang on a list that claims a huge device or many ranges', { timeout: 10_000 }, async () => {
+    await assert.rejects(openSdat(src('4\n1\n0\n0\nzero 2,0,4294967295\n'), new BufferSource(new Uint8Array(0), 'x'), false, 'x'), (e: unknown) => isRomscanError(e) && e.code === 'E_LIMIT');
+    // 20k single-block ranges written twice over (every block overlaps): the sweep stays O(n log n)
+    const lines = ['4', '1', '0', '0'];
+    for (let i = 0; i < 20_000; i++) lines.push(`new 2,${i},${i + 1}`);
+    for (let i = 0; i < 20_000; i++) lines.push(`new 2,${i},${i + 1}`);
+    const zeros = brotliCompressSync(new Uint8Array(40_000 * 4096), { params: { [constants.BROTLI_PARAM_QUALITY]: 1 } });
+    const t0 = performance.now();
+    await exercise(new TextEncoder().encode(lines.join('\n')), zeros, true);
+    assert.ok(performance.now() - t0 < 5000);
   });
 });
