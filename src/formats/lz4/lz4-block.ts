@@ -119,3 +119,48 @@ export function decodeLz4Block(
   }
   return d - start;
 }
+
+/**
+ * The number of bytes the block `src[srcStart, srcEnd)` decodes to, found by walking its sequence
+ * headers without producing output (several times faster than decoding). Checks the same structure
+ * decodeLz4Block does, except the contents of a linked block's dictionary.
+ */
+export function lz4BlockDecodedLength(src: Uint8Array, srcStart: number, srcEnd: number, linked: boolean, srcBase = 0, path?: string): number {
+  if (srcStart < 0 || srcEnd > src.length || srcStart > srcEnd) throw new FormatError('lz4: bad block bounds', srcBase + Math.max(0, srcStart), path);
+  let s = srcStart;
+  let n = 0;
+  const fail = (msg: string, at: number): FormatError => new FormatError(`lz4: ${msg}`, srcBase + at, path);
+  while (s < srcEnd) {
+    const tokenAt = s;
+    const token = src[s++];
+    let lit = token >>> 4;
+    if (lit === 15) {
+      let b: number;
+      do {
+        if (s >= srcEnd) throw fail('literal length runs past end of input', s);
+        b = src[s++];
+        lit += b;
+      } while (b === 255);
+    }
+    if (lit > srcEnd - s) throw fail(`literal run of ${lit} bytes past end of input`, tokenAt);
+    s += lit;
+    n += lit;
+    if (s >= srcEnd) break;
+    if (srcEnd - s < 2) throw fail('match offset past end of input', s);
+    const offset = src[s] | (src[s + 1] << 8);
+    if (offset === 0) throw fail('match offset 0', s);
+    if (!linked && offset > n) throw fail(`match offset ${offset} before start of output`, s);
+    s += 2;
+    let len = token & 15;
+    if (len === 15) {
+      let b: number;
+      do {
+        if (s >= srcEnd) throw fail('match length runs past end of input', s);
+        b = src[s++];
+        len += b;
+      } while (b === 255);
+    }
+    n += len + 4;
+  }
+  return n;
+}
