@@ -129,15 +129,70 @@ function triggerReceivers(app: AppReport, sigs: Signatures): { component: string
   return out.sort((x, y) => (x.action + x.component < y.action + y.component ? -1 : 1));
 }
 
+/**
+ * One line per data kind first (the site on the linked path preferred), then the other sites,
+ * so a capped list still shows every kind the app reads.
+ */
+function readEvidence(data: DataSite[], link: Link | null): string[] {
+  const line = (d: DataSite): string => `reads ${d.category.id} at ${loc(d.loc)} via ${d.api}`;
+  const linkedClass = link ? outerClass(link.read.cls) : null;
+  const sorted = [...data].sort((a, b) => {
+    const la = outerClass(a.loc.class) === linkedClass ? 0 : 1;
+    const lb = outerClass(b.loc.class) === linkedClass ? 0 : 1;
+    return la - lb || (line(a) < line(b) ? -1 : line(a) > line(b) ? 1 : 0);
+  });
+  const first = new Map<string, string>();
+  for (const d of sorted) if (!first.has(d.category.id)) first.set(d.category.id, line(d));
+  const lead = [...first.values()].sort();
+  const rest = sortUnique(sorted.map(line)).filter((l) => !lead.includes(l));
+  return capList([...lead, ...rest], Math.max(MAX_EVIDENCE_SITES, lead.length));
+}
+
 function describeLink(link: Link): string {
   if (link.kind === 'same-method') return `linked: ${link.read.key} reads ${link.read.what} and does network I/O in the same method`;
   if (link.kind === 'same-class') return `linked: ${link.read.key} (${link.read.what}) and ${link.net.key} (network) are in the same class ${link.toRead[0]}`;
   const [r, n] = [link.toRead, link.toNet];
   const tag = link.kind === 'class-path' ? ' (class level)' : '';
+  const ends = link.kind === 'class-path' ? ` (reads ${link.read.what} at ${link.read.key}; network at ${link.net.key})` : '';
   // One chain when the read site itself leads to the network site (or the other way round).
-  if (r.length === 1) return `linked${tag}: ${n.join(' → ')}`;
-  if (n.length === 1) return `linked${tag}: ${r.join(' → ')}`;
-  return `linked${tag}: ${r.join(' → ')}; ${n.join(' → ')}`;
+  if (r.length === 1) return `linked${tag}: ${n.join(' → ')}${ends}`;
+  if (n.length === 1) return `linked${tag}: ${r.join(' → ')}${ends}`;
+  return `linked${tag}: ${r.join(' → ')}; ${n.join(' → ')}${ends}`;
+}
+
+/** Entry points of a ContentProvider that a content:// URI reaches through the framework. */
+const PROVIDER_ENTRIES = ['call', 'query', 'insert', 'update', 'delete', 'openFile', 'getType'];
+
+/**
+ * The app's call graph plus the hops the framework makes for it: code that holds a content:// URI
+ * of the app's own provider reaches that provider's query/call methods (Binder IPC, invisible to
+ * method references). Returns ctx.calls itself when there is nothing to add.
+ */
+export function bridgedCalls(app: AppReport, ctx: AppContext): Map<string, Set<string>> {
+  const providers = new Map<string, string>();
+  for (const c of app.components) {
+    if (c.type !== 'provider' || !c.authorities) continue;
+    for (const auth of c.authorities.split(';')) if (auth.trim()) providers.set(auth.trim().toLowerCase(), c.name);
+  }
+  if (!providers.size) return ctx.calls;
+  const extra: [string, string][] = [];
+  for (const e of app.endpoints) {
+    const m = /^content:\/\/([^/?#]+)/i.exec(e.value);
+    const provider = m ? providers.get(m[1]!.toLowerCase()) : undefined;
+    if (!provider) continue;
+    for (const l of e.locations) {
+      for (const entry of PROVIDER_ENTRIES) extra.push([`${l.class}.${l.method}`, `${provider}.${entry}`]);
+    }
+  }
+  if (!extra.length) return ctx.calls;
+  const calls = new Map<string, Set<string>>();
+  for (const [k, v] of ctx.calls) calls.set(k, v);
+  for (const [from, to] of extra) {
+    const set = new Set(calls.get(from) ?? []);
+    set.add(to);
+    calls.set(from, set);
+  }
+  return calls;
 }
 
 function phoneHome(app: AppReport, ctx: AppContext, sigs: Signatures, sites: ReturnType<typeof collectSites>, eps: EndpointInfo[]): Finding[] {
@@ -155,7 +210,8 @@ function phoneHome(app: AppReport, ctx: AppContext, sigs: Signatures, sites: Ret
     for (const l of e.endpoint.locations) netSites.push({ key: `${l.class}.${l.method}`, cls: l.class, method: l.method, dex: l.dex, what: e.endpoint.value });
   }
   const readSites = sites.data.map(toSite);
-  const link = findLink(readSites, netSites, ctx.calls);
+  const calls = bridgedCalls(app, ctx);
+  const link = findLink(readSites, netSites, calls);
   const receivers = triggerReceivers(app, sigs);
   const kinds = sortUnique(sites.data.map((d) => d.category.id));
   const identifierKinds = kinds.filter((k) => sigs.categories.find((c) => c.id === k)?.group === 'identifier');
@@ -199,8 +255,7 @@ function phoneHome(app: AppReport, ctx: AppContext, sigs: Signatures, sites: Ret
   if (!ctx.inFirmware && !systemUid && severity === 'high') severity = 'medium';
 
   const evidence: string[] = [];
-  const readLines = sortUnique(sites.data.map((d) => `reads ${d.category.id} at ${loc(d.loc)} via ${d.api}`));
-  evidence.push(...capList(readLines));
+  evidence.push(...readEvidence(sites.data, link));
   const sendLines = sortUnique(transportEps.flatMap((e) => e.endpoint.locations.length
     ? e.endpoint.locations.map((l) => `sends to ${e.endpoint.value} from ${l.class}.${l.method}`)
     : [`holds endpoint ${e.endpoint.value}`]));
@@ -210,7 +265,7 @@ function phoneHome(app: AppReport, ctx: AppContext, sigs: Signatures, sites: Ret
   for (const r of receivers.slice(0, MAX_EVIDENCE_SITES)) evidence.push(`wakes on ${r.action} via receiver ${r.component}`);
   if (link) {
     evidence.push(describeLink(link));
-    const entry = findEntryPath(receivers.map((r) => r.component), new Set([link.toRead[0]!, link.read.key, link.net.key]), ctx.calls);
+    const entry = findEntryPath(receivers.map((r) => r.component), new Set([link.toRead[0]!, link.read.key, link.net.key]), calls);
     if (entry && entry.length > 1) evidence.push(`entry: ${entry.join(' → ')}`);
   } else {
     evidence.push('no code path found between the data reads and the network code');
