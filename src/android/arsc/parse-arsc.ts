@@ -115,6 +115,7 @@ export function parseArsc(bytes: Uint8Array, path: string): ResourceTable {
   let globalStrings: StringPool | null = null;
   const packages = new Map<number, Package>();
   const packageList: Package[] = [];
+  let nextDynamicId = 0x02;
 
   let pos = headerSize;
   while (pos < end) {
@@ -128,6 +129,12 @@ export function parseArsc(bytes: Uint8Array, path: string): ResourceTable {
     } else if (t === RES_TABLE_PACKAGE_TYPE) {
       const pkg = parsePackage(pos, size);
       if (pkg !== null) {
+        // A shared library's package has id 0; AssetManager2::BuildDynamicRefTable assigns such
+        // packages ids from 0x02 up, and references into them are compiled against that id.
+        if (pkg.id === 0) {
+          if (!packages.has(0)) packages.set(0, pkg);
+          pkg.id = nextDynamicId++;
+        }
         if (packages.has(pkg.id)) note(`package id 0x${pkg.id.toString(16)} appears twice; the first wins`, pos);
         else packages.set(pkg.id, pkg);
         packageList.push(pkg);
