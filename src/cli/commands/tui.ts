@@ -4,6 +4,7 @@ import { diffReports } from '../../diff/diff-reports.js';
 import { DEFAULT_JOBS, DEFAULT_SIGNATURES_DIR } from '../defaults.js';
 import { loadReportOrScan } from '../load-report-or-scan.js';
 import { parseJobs } from '../parse-options.js';
+import type { ScanProgress } from '../../scan/progress.js';
 
 export function registerTui(program: Command): void {
   program.command('tui [inputs...]')
@@ -18,11 +19,11 @@ export function registerTui(program: Command): void {
       const { runTui } = await import('../../tui/run-tui.js');
       const opts = { signaturesDir: o.signatures, jobs: parseJobs(o.jobs) };
       await runTui(o.diff
-        ? { mode: 'diff', names: inputs, load: async (onProgress) => {
+        ? { mode: 'diff', names: inputs, load: async (onProgress: (p: ScanProgress) => void) => {
           const a = await loadReportOrScan(inputs[0], { ...opts, onProgress });
           const b = await loadReportOrScan(inputs[1], { ...opts, onProgress });
           return { report: b, base: a, diff: diffReports(a, b) };
         } }
-        : { mode: 'report', names: inputs, load: async (onProgress) => ({ report: await loadReportOrScan(inputs[0], { ...opts, onProgress }) }) });
+        : { mode: 'report', names: inputs, load: async (onProgress: (p: ScanProgress) => void) => ({ report: await loadReportOrScan(inputs[0], { ...opts, onProgress }) }) });
     });
 }
