@@ -48,21 +48,29 @@ export function outerClass(cls: string): string {
 
 type Graph = Map<string, string[]>;
 
-function reverseGraph(calls: Map<string, Set<string>>, mapNode: (k: string) => string): Graph {
-  const rev: Graph = new Map();
+function reverseGraph(calls: Map<string, Set<string>>, mapNode: ((k: string) => string) | null): Graph {
+  const sets = new Map<string, Set<string>>();
+  const mapped = new Map<string, string>();
+  // Class mapping repeats for every method of a class: compute each once.
+  const node = mapNode === null ? (k: string): string => k : (k: string): string => {
+    let v = mapped.get(k);
+    if (v === undefined) mapped.set(k, (v = mapNode(k)));
+    return v;
+  };
   let edges = 0;
-  for (const [caller, callees] of calls) {
-    const from = mapNode(caller);
+  outer: for (const [caller, callees] of calls) {
+    const from = node(caller);
     for (const callee of callees) {
-      if (++edges > MAX_EDGES) return rev;
-      const to = mapNode(callee);
+      if (++edges > MAX_EDGES) break outer;
+      const to = node(callee);
       if (to === from) continue;
-      let list = rev.get(to);
-      if (!list) rev.set(to, (list = []));
-      list.push(from);
+      let set = sets.get(to);
+      if (!set) sets.set(to, (set = new Set()));
+      set.add(from);
     }
   }
-  for (const list of rev.values()) list.sort();
+  const rev: Graph = new Map();
+  for (const [k, v] of sets) rev.set(k, [...v].sort());
   return rev;
 }
 
@@ -124,7 +132,7 @@ export function findLink(reads: Site[], nets: Site[], calls: Map<string, Set<str
   if (!reads.length || !nets.length) return null;
   const methodKey = (s: Site): string => s.key;
   // 1. Methods: a common caller (possibly one of the sites itself) within MAX_METHOD_DEPTH.
-  const rev = reverseGraph(calls, (k) => k);
+  const rev = reverseGraph(calls, null);
   const fromReads = reverseBfs(reads.map(methodKey), rev, MAX_METHOD_DEPTH);
   const fromNets = reverseBfs(nets.map(methodKey), rev, MAX_METHOD_DEPTH);
   const m = meet(fromReads, fromNets);
