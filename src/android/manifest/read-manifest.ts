@@ -74,6 +74,14 @@ export function readManifest(doc: AxmlDocument, resources: ResourceTable | null)
   if (root === null) { note('no root element'); return m; }
   if (root.name !== 'manifest') note(`root element is <${root.name}>, not <manifest> (Android rejects the package)`);
 
+  /** attr(), noting matches Android itself would not make (by name, no resource id). */
+  const find = (el: XmlElement, id: number, name: string) => {
+    const a = attr(el, id, name);
+    if (a !== undefined && a.resId === null) {
+      note(`<${el.name}> android:${name} has no resource id; Android looks manifest attributes up by id and would not see it`);
+    }
+    return a;
+  };
   /** Follows a reference through the resource table (TypedArray resolves references when it reads XML attributes). */
   const deref = (v: TypedValue, what: string): TypedValue | null => {
     if (v.type !== 'reference') return v;
@@ -85,7 +93,7 @@ export function readManifest(doc: AxmlDocument, resources: ResourceTable | null)
   };
   /** getNonConfigurationString: a literal, or a reference resolved to a string. */
   const stringAttr = (el: XmlElement, id: number, name: string, literalOnly = false): string | null => {
-    const a = attr(el, id, name);
+    const a = find(el, id, name);
     if (a === undefined) return null;
     if (a.value.type === 'reference' && literalOnly) {
       note(`<${el.name}> android:${name} is a resource reference; Android ignores it (getNonResourceString)`);
@@ -98,7 +106,7 @@ export function readManifest(doc: AxmlDocument, resources: ResourceTable | null)
     return a.raw;
   };
   const intAttr = (el: XmlElement, id: number, name: string): number | null => {
-    const a = attr(el, id, name);
+    const a = find(el, id, name);
     if (a === undefined) return null;
     const v = deref(a.value, `<${el.name}> android:${name}`);
     if (v === null) return null;
@@ -112,7 +120,7 @@ export function readManifest(doc: AxmlDocument, resources: ResourceTable | null)
     return null;
   };
   const boolAttr = (el: XmlElement, id: number, name: string): boolean | null => {
-    const a = attr(el, id, name);
+    const a = find(el, id, name);
     if (a === undefined) return null;
     const v = deref(a.value, `<${el.name}> android:${name}`);
     if (v === null) return null;
@@ -216,7 +224,7 @@ export function readManifest(doc: AxmlDocument, resources: ResourceTable | null)
   return m;
 
   function sdkAttr(el: XmlElement, id: number, name: string): number | null {
-    const a = attr(el, id, name);
+    const a = find(el, id, name);
     if (a === undefined) return null;
     const v = deref(a.value, `<uses-sdk> android:${name}`);
     if (v === null) return null;
@@ -234,7 +242,7 @@ export function readManifest(doc: AxmlDocument, resources: ResourceTable | null)
   }
 
   function labelOf(app: XmlElement): string | null {
-    const a = attr(app, ATTR.label, 'label');
+    const a = find(app, ATTR.label, 'label');
     if (a === undefined) return null;
     const v = deref(a.value, '<application> android:label');
     return v !== null && v.type === 'string' ? v.value : null;
@@ -242,7 +250,7 @@ export function readManifest(doc: AxmlDocument, resources: ResourceTable | null)
 
   /** For attributes that name a resource (networkSecurityConfig): the file path the table gives, else "@0x7f…". */
   function resourceName(el: XmlElement, id: number, name: string): string | null {
-    const a = attr(el, id, name);
+    const a = find(el, id, name);
     if (a === undefined) return null;
     if (a.value.type === 'reference') {
       const r = resources?.resolve(a.value.id) ?? null;
