@@ -264,10 +264,9 @@ class ErofsContainer implements Container {
     this.anomalies.push({ message, offset, path });
   }
 
-  /** A bad inode or directory below the root costs that entry only; the listing goes on. */
+  /** A bad inode or directory below the root (corrupt, or asking for more than a limit) costs that entry only. */
   private skip(e: unknown, name: string): void {
     if (!(e instanceof RomscanError)) throw e;
-    if (e.code === 'E_LIMIT') throw e;
     this.note(`erofs: skipped ${name}: ${e.message}`, e.offset, e.path);
   }
 }

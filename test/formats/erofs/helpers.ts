@@ -147,3 +147,21 @@ export async function listContainer(c: Container, piece = 77_777): Promise<Map<s
   }
   return map;
 }
+
+/** A small tree (~60 KB) for committed fixtures and hostile-input tests: every layout, little data. */
+export function makeSmallErofsTree(root: string): void {
+  const w = (p: string, data: Uint8Array | string) => {
+    mkdirSync(join(root, p, '..'), { recursive: true });
+    writeFileSync(join(root, p), data);
+  };
+  mkdirSync(join(root, 'empty-dir'), { recursive: true });
+  w('empty.txt', '');
+  w('small.txt', 'hello erofs\n');
+  w('block.bin', prng(1, 4096));
+  w('system/build.prop', Array.from({ length: 300 }, (_, i) => `ro.prop.${i}=value${i * 7}\n`).join(''));
+  w('system/app/Foo/Foo.apk', concat(prng(3, 9000), new Uint8Array(20_000).fill(0x41), textish(4, 20_000)));
+  w('system/framework/zeros.bin', new Uint8Array(70_000));
+  for (let i = 0; i < 40; i++) w(`many/file_${String(i).padStart(3, '0')}_${'n'.repeat(60)}.txt`, `${i}\n`.repeat(i * 3));
+  symlinkSync('system/build.prop', join(root, 'link-to-prop'));
+  linkSync(join(root, 'small.txt'), join(root, 'hardlink.txt'));
+}
