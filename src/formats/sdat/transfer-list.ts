@@ -55,47 +55,46 @@ export function detectTransferList(text: string | Uint8Array): boolean {
 /** Parses a whole transfer list. Throws FormatError with the byte offset of the bad line. */
 export function parseTransferList(text: string, path: string): TransferList {
   const anomalies: Anomaly[] = [];
-  const lines: { text: string; offset: number }[] = [];
-  let start = 0;
+  let next = 0;
   let sawCr = false;
-  // Bounded by the text length, which the caller limited (MAX_METADATA_BYTES).
-  while (start <= text.length) {
-    let nl = text.indexOf('\n', start);
+  /** The next line and its offset, or null at the end. Lines are scanned lazily: no array of them. */
+  const readLine = (): { text: string; offset: number } | null => {
+    if (next > text.length) return null;
+    const offset = next;
+    let nl = text.indexOf('\n', offset);
     if (nl < 0) nl = text.length;
-    let line = text.slice(start, nl);
+    let line = text.slice(offset, nl);
     if (line.endsWith('\r')) {
       line = line.slice(0, -1);
       sawCr = true;
     }
-    lines.push({ text: line, offset: start });
-    start = nl + 1;
-  }
-  if (sawCr) anomalies.push({ stage: 'sdat', message: 'transfer list has CRLF line endings (recovery splits on LF only)' });
+    next = nl + 1;
+    return { text: line, offset };
+  };
 
-  const headerLine = (i: number, what: string): number => {
-    const l = lines[i];
+  const headerLine = (what: string): number => {
+    const l = readLine();
     if (!l || l.text === '') throw new FormatError(`transfer list: missing ${what} line`, l?.offset ?? text.length, path);
     return parseBlockNumber(l.text.trim(), what, l.offset, path);
   };
-  const version = headerLine(0, 'version');
+  const version = headerLine('version');
   if (version < 1 || version > 4) throw new FormatError(`transfer list: unknown version ${version}`, 0, path);
-  const totalBlocks = headerLine(1, 'total blocks');
+  const totalBlocks = headerLine('total blocks');
   let stashEntries: number | undefined;
   let stashMaxBlocks: number | undefined;
-  let first = 2;
   if (version >= 2) {
-    stashEntries = headerLine(2, 'stash entries');
-    stashMaxBlocks = headerLine(3, 'max stash blocks');
-    first = 4;
+    stashEntries = headerLine('stash entries');
+    stashMaxBlocks = headerLine('max stash blocks');
   }
 
   const commands: TransferCommand[] = [];
-  for (let i = first; i < lines.length; i++) {
-    const { text: line, offset } = lines[i];
+  // Bounded by the text length, which the caller limited (MAX_METADATA_BYTES).
+  for (let l = readLine(); l; l = readLine()) {
+    const { text: line, offset } = l;
     // recovery skips empty lines (the file ends with a newline, so the last one is always empty)
     if (line === '') continue;
     const words = line.split(' ').filter((w) => w !== '');
-    const name = words[0];
+    const name = words[0] ?? '';
     checkLimit('MAX_EXTENTS', commands.length, 'transfer list commands', offset, path);
     if (FULL.has(name)) {
       if (words.length < 2) throw new FormatError(`transfer list: "${name}" without a range set`, offset, path);
@@ -112,6 +111,7 @@ export function parseTransferList(text: string, path: string): TransferList {
       throw new FormatError(`transfer list: unknown command ${JSON.stringify(name.slice(0, 32))}`, offset, path);
     }
   }
+  if (sawCr) anomalies.push({ stage: 'sdat', message: 'transfer list has CRLF line endings (recovery splits on LF only)' });
   return { version, totalBlocks, stashEntries, stashMaxBlocks, commands, anomalies };
 }
 
