@@ -42,7 +42,7 @@ export const DEFAULT_STRING_WATCH: ReadonlyMap<string, string> = new Map([
 
 interface StringWatch { exact: Map<string, string>; prefixes: [string, string][] }
 
-const normalize = (api: string) => api.replace(/\$/g, '.');
+const normalize = (api: string) => (api.indexOf('$') < 0 ? api : api.replace(/\$/g, '.'));
 
 export function collectCodeFacts(dexes: DexFile[], watch: Map<string, string>): CodeFacts {
   // v41 containers: a DexFile stands for all dex files of its container.
@@ -60,8 +60,19 @@ export function collectCodeFacts(dexes: DexFile[], watch: Map<string, string>): 
     for (const [key, category] of DEFAULT_STRING_WATCH) addStringWatch(stringWatch, key, category);
   }
 
+  // Simple names of watched members: most invoke targets fail this test before any name is built.
+  const watchedNames = new Set<string>();
+  for (const key of memberWatch.keys()) watchedNames.add(key.slice(key.lastIndexOf('.') + 1));
+
   const classSet = new Set<string>();
-  for (const d of files) for (const cd of d.classes) classSet.add(descriptorToDotted(cd.descriptor));
+  const dottedClass = new Map<ClassDef, string>();
+  for (const d of files) {
+    for (const cd of d.classes) {
+      const name = descriptorToDotted(cd.descriptor);
+      dottedClass.set(cd, name);
+      classSet.add(name);
+    }
+  }
 
   const endpoints = new Map<string, Endpoint>();
   const apis = new Map<string, ApiUse>();
@@ -98,40 +109,57 @@ export function collectCodeFacts(dexes: DexFile[], watch: Map<string, string>): 
       if (cat !== undefined) watchByString.set(i, cat);
     }
 
-    // Per method_ids / field_ids index: the watch entry (null = none), resolved on first use.
-    const methodWatch = new Map<number, { api: string; category: string } | null>();
-    const methodInternal = new Map<number, string | null>();
-    const fieldWatch = new Map<number, { api: string; category: string } | null>();
-    const resolveMethod = (idx: number) => {
-      let w = methodWatch.get(idx);
-      if (w === undefined) {
-        const cls = descriptorToDotted(d.methodClass(idx));
-        const name = `${cls}.${d.methodName(idx)}`;
-        w = memberWatch.get(normalize(name)) ?? null;
-        methodWatch.set(idx, w);
-        methodInternal.set(idx, classSet.has(cls) ? name : null);
-      }
-      return w;
+    // Dotted class names per type index, and per method/field index the watch entry (null =
+    // none), resolved on first use: many call sites share few targets.
+    const dottedByType: (string | undefined)[] = new Array(d.types);
+    const dottedType = (typeIdx: number) => {
+      let s = dottedByType[typeIdx];
+      if (s === undefined) { s = descriptorToDotted(d.typeName(typeIdx)); if (typeIdx >= 0 && typeIdx < d.types) dottedByType[typeIdx] = s; }
+      return s;
     };
-    const classNames = new Map<ClassDef, string>();
-
+    // Per method_ids / field_ids index: 0 = not resolved yet, 1 = nothing to report, 2 + k = watched[k].
+    const watched: { api: string; category: string }[] = [];
+    const methodState = new Int32Array(d.methods);
+    const methodInternal: (string | null)[] = new Array(d.methods).fill(null);
+    const fieldState = new Int32Array(d.fields);
+    const resolve = (owner: string, simple: string): number => {
+      if (!watchedNames.has(simple)) return 1;
+      const w = memberWatch.get(normalize(`${owner}.${simple}`));
+      if (!w) return 1;
+      watched.push(w);
+      return watched.length + 1;
+    };
     d.walkCode((m) => {
-      let cls = classNames.get(m.classDef);
-      if (cls === undefined) { cls = descriptorToDotted(m.classDescriptor); classNames.set(m.classDef, cls); }
-      const loc: CodeLocation = { dex: d.name, class: cls, method: m.methodName };
-      const key = `${d.name}\0${cls}\0${m.methodName}`;
+      const cls = dottedClass.get(m.classDef)!;
+      // The location and its dedupe key are built only when something in the method matches.
+      let loc: CodeLocation | undefined;
+      let key = '';
+      const here = (): CodeLocation => {
+        if (!loc) { loc = { dex: d.name, class: cls, method: m.methodName }; key = `${d.name}\0${cls}\0${m.methodName}`; }
+        return loc;
+      };
       for (const s of m.strings) {
         const ep = epByString.get(s);
-        if (ep) addLoc(ep, loc, key);
+        if (ep) addLoc(ep, here(), key);
         const cat = watchByString.get(s);
-        if (cat !== undefined) useApi(d.string(s), cat, loc, key);
+        if (cat !== undefined) useApi(d.string(s), cat, here(), key);
       }
       let callees: Set<string> | undefined;
-      const invoke = (idx: number) => {
-        const w = resolveMethod(idx);
-        if (w) useApi(w.api, w.category, loc, key);
-        const internal = methodInternal.get(idx);
-        if (internal) {
+      let targets = m.invokes;
+      // invoke-custom: the bootstrap method and, for lambdas, the implementation method it binds.
+      if (m.callSites.length) targets = targets.concat(m.callSites.flatMap((cs) => d.callSiteMethods(cs)));
+      for (const idx of targets) {
+        if (!(idx < methodState.length)) { d.methodName(idx); continue; } // records the bad index
+        let st = methodState[idx];
+        if (st === 0) {
+          const owner = dottedType(d.methodClassIdx(idx));
+          const simple = d.methodName(idx);
+          st = methodState[idx] = resolve(owner, simple);
+          if (classSet.has(owner)) methodInternal[idx] = `${owner}.${simple}`;
+        }
+        if (st > 1) useApi(watched[st - 2].api, watched[st - 2].category, here(), key);
+        const internal = methodInternal[idx];
+        if (internal !== null) {
           if (!callees) {
             const caller = `${cls}.${m.methodName}`;
             callees = calls.get(caller);
@@ -139,17 +167,12 @@ export function collectCodeFacts(dexes: DexFile[], watch: Map<string, string>): 
           }
           callees.add(internal);
         }
-      };
-      for (const idx of m.invokes) invoke(idx);
-      // invoke-custom: the bootstrap method and, for lambdas, the implementation method it binds.
-      for (const cs of m.callSites) for (const idx of d.callSiteMethods(cs)) invoke(idx);
+      }
       for (const f of m.fieldReads) {
-        let w = fieldWatch.get(f);
-        if (w === undefined) {
-          w = memberWatch.get(normalize(`${descriptorToDotted(d.fieldClass(f))}.${d.fieldName(f)}`)) ?? null;
-          fieldWatch.set(f, w);
-        }
-        if (w) useApi(w.api, w.category, loc, key);
+        if (!(f < fieldState.length)) { d.fieldName(f); continue; }
+        let st = fieldState[f];
+        if (st === 0) st = fieldState[f] = resolve(dottedType(d.fieldClassIdx(f)), d.fieldName(f));
+        if (st > 1) useApi(watched[st - 2].api, watched[st - 2].category, here(), key);
       }
     });
   }

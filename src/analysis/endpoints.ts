@@ -93,15 +93,16 @@ export function classifyEndpoint(s: string): EndpointClass | null {
     if (host === null || !(isIPv4(host) || host.includes(':') || host === 'localhost' || isDomain(host, false))) return null;
     return { value: s, host, scheme, kind: 'url' };
   }
-  // Rules 3 and 4: a bare host or IP with an optional :port and path, no whitespace.
-  if (n > 253 + 6 + 2048) return null;
+  // Rules 3 and 4: a bare host or IP with an optional :port and path, no whitespace. Cheap
+  // rejections first: most strings (type descriptors, messages, keys) have no dot before a '/'.
+  if (s.indexOf('.') < 0 || n > 253 + 6 + 2048) return null;
   let end = n;
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
     if (c === 0x2f /* / */ || c === 0x3f /* ? */ || c === 0x23 /* # */) { end = i; break; }
+    if (c <= 0x20) return null;
   }
-  if (end < n && /\s/.test(s)) return null;
-  let hostPart = s.slice(0, end);
+  let hostPart = end === n ? s : s.slice(0, end);
   const colon = hostPart.indexOf(':');
   if (colon >= 0) {
     if (!isPort(hostPart.slice(colon + 1))) return null;
@@ -109,10 +110,13 @@ export function classifyEndpoint(s: string): EndpointClass | null {
   }
   if (hostPart.indexOf('.') < 0) return null;
   const c = hostPart.charCodeAt(0);
+  let r: EndpointClass | null;
   if (c >= 0x30 && c <= 0x39) {
-    return isIPv4(hostPart) && !looksLikeVersion(hostPart) ? { value: s, host: hostPart, scheme: null, kind: 'ip' } : null;
+    r = isIPv4(hostPart) && !looksLikeVersion(hostPart) ? { value: s, host: hostPart, scheme: null, kind: 'ip' } : null;
+  } else {
+    r = isDomain(hostPart, true) ? { value: s, host: hostPart, scheme: null, kind: 'host' } : null;
   }
-  return isDomain(hostPart, true) ? { value: s, host: hostPart, scheme: null, kind: 'host' } : null;
+  return r && end < n && /\s/.test(s) ? null : r;
 }
 
 /** Host of the authority that starts at `from` (after "://"), lowercased; null when empty. */

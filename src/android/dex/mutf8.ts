@@ -15,12 +15,24 @@ export const MUTF8_UNTERMINATED = 4;
 
 export interface Mutf8Result { value: string; flags: number; end: number }
 
-const latin1 = new TextDecoder('latin1');
+const latin1Decoder = new TextDecoder('latin1');
+type Latin1Slicer = { latin1Slice?: (start: number, end: number) => string };
+
+/**
+ * ASCII bytes [start, end) as a string. Node's Buffer#latin1Slice is ~4× faster than
+ * TextDecoder for the short strings that fill DEX files, so callers that decode many strings
+ * pass a Buffer view of their bytes. (TextDecoder('latin1') is windows-1252, equal to ASCII below 0x80.)
+ */
+function ascii(bytes: Uint8Array, start: number, end: number): string {
+  if (start === end) return '';
+  const slice = (bytes as Latin1Slicer).latin1Slice;
+  return slice ? slice.call(bytes, start, end) : latin1Decoder.decode(bytes.subarray(start, end));
+}
 
 /**
  * Decodes the NUL-terminated MUTF-8 string starting at `pos`, reading no further than `limit`.
  * ASCII strings (the vast majority in real DEX files) take a fast path: one scan for the
- * terminator and one native decode, no per-character work in JS.
+ * terminator and one native decode, no per-character work in JS. `bytes` may be a Buffer (faster).
  */
 export function decodeMutf8(bytes: Uint8Array, pos: number, limit: number): Mutf8Result {
   let i = pos;
@@ -28,14 +40,13 @@ export function decodeMutf8(bytes: Uint8Array, pos: number, limit: number): Mutf
   while (i < limit) {
     const b = bytes[i];
     if (b === 0) {
-      // TextDecoder('latin1') is windows-1252, which equals ASCII below 0x80, so it is exact here.
-      return { value: i === pos ? '' : latin1.decode(bytes.subarray(pos, i)), flags: MUTF8_OK, end: i };
+      return { value: ascii(bytes, pos, i), flags: MUTF8_OK, end: i };
     }
     if (b >= 0x80) break;
     i++;
   }
   if (i >= limit) {
-    return { value: latin1.decode(bytes.subarray(pos, limit)), flags: MUTF8_UNTERMINATED, end: limit };
+    return { value: ascii(bytes, pos, limit), flags: MUTF8_UNTERMINATED, end: limit };
   }
   return decodeSlow(bytes, pos, i, limit);
 }
@@ -43,7 +54,7 @@ export function decodeMutf8(bytes: Uint8Array, pos: number, limit: number): Mutf
 function decodeSlow(bytes: Uint8Array, pos: number, asciiEnd: number, limit: number): Mutf8Result {
   let flags = MUTF8_OK;
   const units: number[] = [];
-  let prefix = asciiEnd > pos ? latin1.decode(bytes.subarray(pos, asciiEnd)) : '';
+  let prefix = ascii(bytes, pos, asciiEnd);
   let out = '';
   let i = asciiEnd;
   let terminated = false;
