@@ -5,7 +5,7 @@ import type { AppReport, CodeLocation, Finding, Severity } from '../report/model
 import { classifyEndpoint, type EndpointInfo } from './endpoints.js';
 import { findEntryPath, findLink, outerClass, splitKey, type Link, type Site } from './link.js';
 import { shiftSeverity } from './severity.js';
-import type { ApiCategory, Signatures } from './signatures.js';
+import { stringCategory, type ApiCategory, type Signatures } from './signatures.js';
 
 export interface AppContext {
   /** Every class defined in the app's dex files, dotted. */
@@ -75,7 +75,16 @@ export function privilegeMarkers(app: AppReport, ctx: Pick<AppContext, 'inFirmwa
 
 interface DataSite { category: ApiCategory; api: string; loc: CodeLocation }
 
-function collectSites(app: AppReport, sigs: Signatures): { data: DataSite[]; weak: DataSite[]; net: DataSite[]; sms: DataSite[]; exec: DataSite[] } {
+/** Permissions that make a provider URI constant an actual read (system uids hold them all). */
+const URI_PERMISSIONS: Record<string, string[]> = {
+  sms: ['android.permission.READ_SMS', 'android.permission.RECEIVE_SMS', 'android.permission.WRITE_SMS'],
+  call_log: ['android.permission.READ_CALL_LOG', 'android.permission.WRITE_CALL_LOG'],
+  contacts: ['android.permission.READ_CONTACTS', 'android.permission.WRITE_CONTACTS'],
+};
+
+interface Sites { data: DataSite[]; weak: DataSite[]; net: DataSite[]; sms: DataSite[]; exec: DataSite[]; uris: DataSite[] }
+
+function collectSites(app: AppReport, sigs: Signatures): Sites {
   const cats = new Map(sigs.categories.map((c) => [c.id, c]));
   const byApi = new Map<string, string>();
   for (const a of sigs.apis) {
@@ -83,17 +92,32 @@ function collectSites(app: AppReport, sigs: Signatures): { data: DataSite[]; wea
     byApi.set(a.api.replace(/\$/g, '.'), a.category);
   }
   const requested = new Set(app.permissions.requested);
+  const systemUid = isSystemUid(app);
   const inferred = Object.entries(PERMISSION_INFERRED).filter(([p]) => requested.has(p)).map(([, c]) => c);
-  const out = { data: [] as DataSite[], weak: [] as DataSite[], net: [] as DataSite[], sms: [] as DataSite[], exec: [] as DataSite[] };
+  const out: Sites = { data: [], weak: [], net: [], sms: [], exec: [], uris: [] };
+  // Methods holding the "android_id" constant: Settings.Secure.getString there reads ANDROID_ID.
+  const androidIdMethods = new Set<string>();
+  const weakSecure: DataSite[] = [];
   for (const use of app.apis) {
-    const catId = use.category ?? byApi.get(use.api) ?? byApi.get(use.api.replace(/\$/g, '.'));
+    const isString = byApi.get(use.api) === undefined && byApi.get(use.api.replace(/\$/g, '.')) === undefined && stringCategory(sigs, use.api) !== undefined;
+    const catId = isString ? (use.category ?? stringCategory(sigs, use.api)) : (use.category ?? byApi.get(use.api) ?? byApi.get(use.api.replace(/\$/g, '.')));
     const cat = catId ? cats.get(catId) : undefined;
     if (!cat) continue;
     for (const l of use.locations) {
       const site = { category: cat, api: use.api, loc: l };
+      if (isString) {
+        if (cat.id === 'android_id') androidIdMethods.add(`${l.class}.${l.method}`);
+        else if (use.api.toLowerCase().startsWith('content://')) {
+          out.uris.push(site);
+          const need = URI_PERMISSIONS[cat.id];
+          if (need && (systemUid || need.some((p) => requested.has(p)))) out.data.push({ ...site, api: `${use.api} (provider URI)` });
+        }
+        continue;
+      }
       if (cat.id === 'network') out.net.push(site);
       else if (cat.id === 'sms_send') out.sms.push(site);
       else if (cat.group === 'exec') out.exec.push(site);
+      else if (cat.id === 'android_id') weakSecure.push(site);
       else if (cat.group === 'identifier' || cat.group === 'personal') (cat.weak ? out.weak : out.data).push(site);
       else if (cat.id === 'content_query') {
         // A provider query reads SMS / call log / contacts only if the app may: infer from its permissions.
@@ -104,6 +128,10 @@ function collectSites(app: AppReport, sigs: Signatures): { data: DataSite[]; wea
         if (!inferred.length) out.weak.push(site);
       }
     }
+  }
+  for (const w of weakSecure) {
+    if (androidIdMethods.has(`${w.loc.class}.${w.loc.method}`)) out.data.push({ ...w, api: `${w.api}(ANDROID_ID)` });
+    else out.weak.push(w);
   }
   return out;
 }
@@ -176,7 +204,9 @@ export function bridgedCalls(app: AppReport, ctx: AppContext): Map<string, Set<s
   }
   if (!providers.size) return ctx.calls;
   const extra: [string, string][] = [];
-  for (const e of app.endpoints) {
+  // URI constants arrive as string "apis" (the analysis layer's string watch) or, from other
+  // producers, as endpoints; both carry the methods that hold them.
+  for (const e of [...app.endpoints.map((x) => ({ value: x.value, locations: x.locations })), ...app.apis.map((x) => ({ value: x.api, locations: x.locations }))]) {
     const m = /^content:\/\/([^/?#]+)/i.exec(e.value);
     const provider = m ? providers.get(m[1]!.toLowerCase()) : undefined;
     if (!provider) continue;
@@ -195,7 +225,7 @@ export function bridgedCalls(app: AppReport, ctx: AppContext): Map<string, Set<s
   return calls;
 }
 
-function phoneHome(app: AppReport, ctx: AppContext, sigs: Signatures, sites: ReturnType<typeof collectSites>, eps: EndpointInfo[]): Finding[] {
+function phoneHome(app: AppReport, ctx: AppContext, sigs: Signatures, sites: Sites, eps: EndpointInfo[]): Finding[] {
   const remote = eps.filter((e) => e.remote);
   const smsEps = eps.filter((e) => e.sms);
   const requested = new Set(app.permissions.requested);
@@ -286,7 +316,7 @@ function phoneHome(app: AppReport, ctx: AppContext, sigs: Signatures, sites: Ret
   return [finding('phone-home', severity, evidence, refs, title)];
 }
 
-function readsPersonalData(app: AppReport, ctx: AppContext, sites: ReturnType<typeof collectSites>, phoneHomeFound: boolean): Finding[] {
+function readsPersonalData(app: AppReport, ctx: AppContext, sites: Sites, phoneHomeFound: boolean): Finding[] {
   if (phoneHomeFound || !sites.data.length) return [];
   const kinds = sortUnique(sites.data.map((d) => d.category.id));
   const evidence = capList(sortUnique(sites.data.map((d) => `reads ${d.category.id} at ${loc(d.loc)} via ${d.api}`)));

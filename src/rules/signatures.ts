@@ -21,6 +21,8 @@ export interface ApiCategory {
   weak?: boolean;
 }
 export interface ApiSignature { api: string; category: string; reference: string }
+/** A string constant whose presence in code reveals an access (an inlined provider URI or settings key). */
+export interface StringSignature { string: string; match: 'exact' | 'prefix'; category: string; reference: string }
 export interface PermissionSignature { name: string; protectionLevel: string; category: string; reference: string }
 export type ComponentKind = 'activation' | 'fota' | 'vendor-analytics' | 'tracker' | 'malware' | 'other';
 export interface HostSignature {
@@ -39,6 +41,8 @@ export interface NamespaceSignature { host: string; reference: string }
 
 export interface Signatures {
   apis: ApiSignature[];
+  /** In match order: the first matching entry decides a string's category. */
+  strings: StringSignature[];
   categories: ApiCategory[];
   permissions: PermissionSignature[];
   hosts: HostSignature[];
@@ -143,7 +147,7 @@ function build(dir: string): { sigs: Signatures; problems: string[] } {
   const problems: string[] = [];
   const parsed = readDir(dir, problems);
   const sigs: Signatures = {
-    apis: [], categories: [], permissions: [], hosts: [], packages: [], trackers: [], certificates: [],
+    apis: [], strings: [], categories: [], permissions: [], hosts: [], packages: [], trackers: [], certificates: [],
     triggers: [], namespaces: [], files: parsed.map((p) => p.file),
   };
   const seenKinds = new Set<Kind>();
@@ -155,6 +159,7 @@ function build(dir: string): { sigs: Signatures; problems: string[] } {
     else where.set(key, at);
   };
   const apiEntries: { file: string; i: number; api: string; category: string; reference?: string }[] = [];
+  const stringEntries: { file: string; i: number; sig: StringSignature }[] = [];
   for (const { file, kind, data } of parsed) {
     seenKinds.add(kind);
     switch (kind) {
@@ -164,6 +169,10 @@ function build(dir: string): { sigs: Signatures; problems: string[] } {
         (data.apis as { api: string; category: string; reference?: string }[]).forEach((a, i) => {
           unique(`api:${a.api}`, `${file}/apis/${i}`);
           apiEntries.push({ file, i, ...a });
+        });
+        ((data.strings ?? []) as StringSignature[]).forEach((x, i) => {
+          unique(`string:${x.match}:${x.string}`, `${file}/strings/${i}`);
+          stringEntries.push({ file, i, sig: x });
         });
         break;
       }
@@ -211,6 +220,10 @@ function build(dir: string): { sigs: Signatures; problems: string[] } {
     }
     sigs.apis.push({ api: a.api, category: a.category, reference: a.reference ?? cat.reference });
   }
+  for (const x of stringEntries) {
+    if (!cats.has(x.sig.category)) problems.push(`${x.file}/strings/${x.i}/category: unknown category ${JSON.stringify(x.sig.category)}`);
+    else sigs.strings.push(x.sig);
+  }
   for (const kind of SIGNATURE_KINDS) {
     if (!seenKinds.has(kind) && parsed.length > 0) problems.push(`${dir}: no file of kind "${kind}"`);
   }
@@ -232,7 +245,18 @@ export function validateSignatures(dir: string = defaultSignaturesDir()): { ok: 
   return { ok: problems.length === 0, problems };
 }
 
-/** Dotted API or field name → data category, for the analysis layer to record call sites of. */
+/**
+ * Dotted API or field name → data category, for the analysis layer to record call sites of; then
+ * "string:<value>" (exact) and "string:<prefix>*" keys for string constants, in match order.
+ */
 export function apiWatchList(sigs: Signatures): Map<string, string> {
-  return new Map(sigs.apis.map((a) => [a.api, a.category]));
+  const out = new Map(sigs.apis.map((a) => [a.api, a.category]));
+  for (const s of sigs.strings) out.set(`string:${s.string}${s.match === 'prefix' ? '*' : ''}`, s.category);
+  return out;
+}
+
+/** The category of a string constant, or undefined (first matching signature wins). */
+export function stringCategory(sigs: Signatures, value: string): string | undefined {
+  for (const s of sigs.strings) if (s.match === 'exact' ? value === s.string : value.startsWith(s.string)) return s.category;
+  return undefined;
 }

@@ -55,6 +55,16 @@ function all(node: XmlNode, name: string): XmlNode[] {
   return out;
 }
 
+/** The analysis layer's "string:" watch keys: exact, or prefix when ending in '*'; first match wins. */
+function stringWatch(watch: Map<string, string>, value: string): string | undefined {
+  for (const [k, cat] of watch) {
+    if (!k.startsWith('string:')) continue;
+    const v = k.slice(7);
+    if (v.endsWith('*') ? value.startsWith(v.slice(0, -1)) : value === v) return cat;
+  }
+  return undefined;
+}
+
 export function toolFacts(apk: string, watch: Map<string, string>): { app: AppReport; ctx: AppContext } {
   const manifest = parseXmltree(execFileSync('aapt', ['dump', 'xmltree', apk, 'AndroidManifest.xml'], { encoding: 'utf8', maxBuffer: 64 << 20 }));
   const m = all(manifest, 'manifest')[0]!;
@@ -105,9 +115,17 @@ export function toolFacts(apk: string, watch: Map<string, string>): { app: AppRe
             calls.get(caller)!.add(name);
           }
         }
-        if (str && /^(https?|content):\/\//.test(str[1]!)) {
+        if (str) {
+          const cat = stringWatch(watch, str[1]!);
+          if (cat) {
+            const use = apis.get(str[1]!) ?? { api: str[1]!, category: cat, locations: [] };
+            if (!use.locations.some((l) => l.class === loc.class && l.method === loc.method)) use.locations.push(loc);
+            apis.set(str[1]!, use);
+          }
+        }
+        if (str && /^https?:\/\//.test(str[1]!)) {
           const value = str[1]!;
-          const hm = /^(https?|content):\/\/([^/:?#]+)/.exec(value);
+          const hm = /^(https?):\/\/([^/:?#]+)/.exec(value);
           const e = endpoints.get(value) ?? { value, host: hm?.[2] ?? null, scheme: hm?.[1] ?? null, kind: 'url' as const, locations: [] };
           if (!e.locations.some((l) => l.class === loc.class && l.method === loc.method)) e.locations.push(loc);
           endpoints.set(value, e);
