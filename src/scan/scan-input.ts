@@ -58,20 +58,25 @@ export async function scanInput(inputPath: string, opts: ScanOptions): Promise<R
   }
 }
 
-/** An APK is a zip (possibly with bytes before it, as Janus does) holding AndroidManifest.xml. */
+/**
+ * An APK is a zip (possibly with bytes before it, as Janus does) holding what PackageManager or
+ * the class loader reads: AndroidManifest.xml, classes.dex or resources.arsc. A zip named .apk
+ * is taken as one too, so that a broken APK still gets an app report with its errors.
+ */
 async function isApk(source: Source): Promise<boolean> {
   const head = await readHead(source);
   const zipMagic = head[0] === 0x50 && head[1] === 0x4b;
+  const named = source.path.toLowerCase().endsWith('.apk');
   if (!zipMagic && !(await hasZipEocd(source))) return false;
   try {
     const zip = await openZip(source);
-    return zip.find('AndroidManifest.xml') !== undefined;
+    return named || APK_MARKERS.some((n) => zip.find(n) !== undefined);
   } catch {
-    // Not readable as a zip at all: an APK with a destroyed central directory is still an APK
-    // input when it looks like one (local header magic) — analyzeApk records the zip error.
-    return zipMagic && source.path.toLowerCase().endsWith('.apk');
+    return named;
   }
 }
+
+const APK_MARKERS = ['AndroidManifest.xml', 'classes.dex', 'resources.arsc'];
 
 interface RomState {
   analyses: { found: FoundFile; analysis: ApkAnalysis }[];
