@@ -14,7 +14,7 @@
 // placeholder, and parsing goes on — as androguard's MethodIdItemInvalid does.
 import type { Anomaly } from '../../io/anomaly.js';
 import { FormatError } from '../../io/errors/index.js';
-import { checkLimit } from '../../io/limits.js';
+import { checkLimit, LIMITS } from '../../io/limits.js';
 import { parseDexHeader, DEX_CONTAINER_VERSION, type DexHeader } from './header.js';
 import { decodeMutf8, MUTF8_MALFORMED, MUTF8_UNTERMINATED, MUTF8_FOUR_BYTE } from './mutf8.js';
 import { parseClassData } from './class-data.js';
@@ -357,7 +357,10 @@ export class DexFile {
         const code = codePos < end ? this.readCodeItem(bytes, codePos, end) : `code_off 0x${m.codeOff.toString(16)} outside the file`;
         const methodName = this.methodName(m.methodIdx);
         if (typeof code === 'string') { this.note(`${cd.descriptor}->${methodName}: ${code}`, codePos < end ? codePos : undefined); continue; }
-        checkLimit('MAX_CODE_UNITS', code.insnsUnits, 'dex insns_size', this.base + codePos, this.path);
+        if (code.insnsUnits > LIMITS.MAX_CODE_UNITS) {
+          this.note(`${cd.descriptor}->${methodName}: insns_size ${code.insnsUnits} over MAX_CODE_UNITS; method skipped`, codePos);
+          continue;
+        }
         const refs = emptyRefs();
         const problem = walkInsns(bytes, code.insnsPos, code.insnsUnits, refs);
         if (problem) this.note(`${cd.descriptor}->${methodName}: ${problem}`, code.insnsPos);
@@ -439,8 +442,10 @@ function readCallSiteHandles(b: Uint8Array, pos: number, end: number): number[] 
  * Parses a DEX file (035..041). For a v041 container holding several dex files, the result is
  * the first one and `parts` lists all of them (named "<name>", "<name>#1", "<name>#2", …).
  */
-export function parseDex(bytes: Uint8Array, name: string, path: string): DexFile {
-  checkLimit('MAX_DEX_BYTES', bytes.length, 'dex size', 0, path);
+export function parseDex(input: Uint8Array, name: string, path: string): DexFile {
+  checkLimit('MAX_DEX_BYTES', input.length, 'dex size', 0, path);
+  // A plain Uint8Array view (not a Buffer subclass) keeps every byte access in the walker monomorphic.
+  const bytes = input.constructor === Uint8Array ? input : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   const anomalies: Anomaly[] = [];
   const first = parseDexHeader(bytes, 0, anomalies, path);
   if (first.headerSize < 0x78 || first.versionNumber < DEX_CONTAINER_VERSION) {
