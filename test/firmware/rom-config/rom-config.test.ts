@@ -76,7 +76,7 @@ describe('parseBuildProp', () => {
     assert.deepEqual(p, JSON.parse('{"ro.a":"2","ro.b":"x=y","__proto__":"p"}'));
     assert.equal(Object.getPrototypeOf(p), Object.prototype);
     assert.deepEqual(anomalies.map((a) => a.message), ['ro.a redefined: "1" → "2"', 'line without key=value: "junk line"', 'line without key=value: "=novalue"']);
-    assert.equal(anomalies[0]!.offset, 44);
+    assert.equal(anomalies[0]!.offset, 43);
   });
 
   test('refuses input over MAX_METADATA_BYTES', () => {
