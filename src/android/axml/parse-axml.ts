@@ -109,6 +109,10 @@ export function parseAxml(bytes: Uint8Array, path: string): AxmlDocument {
   const fileType = u16(0);
   let headerSize = u16(2);
   let dataEnd = u32(4);
+  if (fileType !== RES_XML_TYPE && (headerSize < CHUNK_HEADER_SIZE || headerSize > dataEnd || dataEnd > bytes.length)) {
+    // Neither the type nor the sizes fit: this is not binary XML at all (text XML, another format).
+    throw new FormatError(`axml: not binary XML (header type 0x${fileType.toString(16)}, header size ${headerSize}, size ${dataEnd})`, 0, path);
+  }
   if (fileType !== RES_XML_TYPE) {
     note(`header type 0x${fileType.toString(16)} is not RES_XML_TYPE (Android does not check it)`, 0);
   }
@@ -151,7 +155,8 @@ export function parseAxml(bytes: Uint8Array, path: string): AxmlDocument {
         continue;
       }
       if (type >= RES_XML_FIRST_CHUNK_TYPE && type <= RES_XML_LAST_CHUNK_TYPE) { firstNode = pos; break; }
-      throw new FormatError(`axml: chunk 0x${type.toString(16)}: ${problem}`, pos, path);
+      const Err = size > dataEnd - pos ? TruncatedError : FormatError;
+      throw new Err(`axml: chunk 0x${type.toString(16)}: ${problem}`, pos, path);
     }
     const size = u32(pos + 4);
     if (type === RES_STRING_POOL_TYPE) {
