@@ -5,7 +5,7 @@ import { RomscanError } from '../io/errors/index.js';
 
 export class UnsafePathError extends RomscanError {
   constructor(virtualPath: string, why: string) {
-    super('E_UNSAFE_PATH', `refusing to write ${JSON.stringify(virtualPath)}: ${why}`, undefined, virtualPath);
+    super('E_UNSAFE_PATH', `refusing to write: ${why}`, undefined, virtualPath);
   }
 }
 

@@ -15,7 +15,7 @@ export function registerExtract(program: Command): void {
       if (!o.list && !o.out) throw new UsageError('extract needs --list or --out DIR');
       const format = parseChoice('--format', o.format ?? (process.stdout.isTTY ? 'text' : 'json'), ['json', 'text']);
       const result = await extractInput(input, o.out ?? null, o.force ?? false);
-      if (o.list || format === 'json') {
+      if (o.list) {
         await emit(format === 'json' ? JSON.stringify(result, null, 2)
           : [...result.files.map((f) => `${f.sha256}  ${String(f.bytes).padStart(10)}  ${f.path}`),
             ...result.errors.map((e) => `error: ${e.path ?? ''}: ${e.message}`)].join('\n'), undefined);
