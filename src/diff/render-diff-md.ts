@@ -1,5 +1,5 @@
 // Markdown diff (GitHub-flavoured), e.g. for a CI comment comparing two ROM releases.
-import { mdCode as code, mdEscape } from '../report/md-escape.js';
+import { mdCode as code, mdCodeInline as inline, mdEscape } from '../report/md-escape.js';
 import { changeLines } from './change-lines.js';
 import type { ReportDiff } from './report-diff.js';
 
@@ -21,7 +21,7 @@ export function renderDiffMd(diff: ReportDiff): string {
   if (diff.apps.changed.length) {
     out.push('## Apps changed', '');
     for (const c of diff.apps.changed) {
-      out.push(`### ${code(c.package ?? '(unknown)')}`, '', `Path ${code(c.path)}`, '');
+      out.push(`### ${inline(c.package ?? '(unknown)')}`, '', `Path ${inline(c.path)}`, '');
       for (const line of changeLines(c.changes)) out.push(`- ${mdEscape(line)}`);
       out.push('');
     }

@@ -2,7 +2,7 @@
 // evidence, the app table and errors. All text from input is escaped so class names with '_' or
 // '$' and virtual paths with '|' render literally.
 import { collectFindings, HEADLINE_PROPS, prop, severityCounts } from './collect-findings.js';
-import { mdCode as code, mdEscape } from './md-escape.js';
+import { mdCode as code, mdCodeInline as inline, mdEscape } from './md-escape.js';
 import { SEVERITIES, type Report } from './model.js';
 
 
@@ -32,7 +32,7 @@ export function renderMd(report: Report): string {
   if (!all.length) out.push('No findings.', '');
   for (const { finding: f, path, package: pkg } of all) {
     out.push(`### ${f.severity.toUpperCase()}: ${mdEscape(f.title)}`, '');
-    out.push(`Rule ${code(f.rule)}${pkg ? ` · app ${code(pkg)}` : ''}${path ? ` · ${code(path)}` : ''}`, '');
+    out.push(`Rule ${inline(f.rule)}${pkg ? ` · app ${inline(pkg)}` : ''}${path ? ` · ${inline(path)}` : ''}`, '');
     for (const e of f.evidence) out.push(`- ${mdEscape(e)}`);
     if (f.evidence.length) out.push('');
     if (f.references?.length) out.push(`References: ${f.references.map((r) => `<${r.replace(/[<>\s]/g, encodeURIComponent)}>`).join(', ')}`, '');
