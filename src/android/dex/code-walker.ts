@@ -4,7 +4,7 @@
 // invokes and call sites. It does not follow branches: every code unit belongs to exactly one
 // instruction or payload when walked linearly, which is how dexdump disassembles too.
 import {
-  OPCODE_UNITS, UNUSED_OPCODE, OP_CONST_STRING, OP_CONST_STRING_JUMBO, OP_IGET_FIRST, OP_IGET_LAST,
+  OPCODE_UNITS, UNUSED_OPCODE, QUICK_OPCODE, OP_CONST_STRING, OP_CONST_STRING_JUMBO, OP_IGET_FIRST, OP_IGET_LAST,
   OP_SGET_FIRST, OP_SGET_LAST, OP_INVOKE_FIRST, OP_INVOKE_LAST, OP_INVOKE_RANGE_FIRST, OP_INVOKE_RANGE_LAST,
   OP_INVOKE_POLYMORPHIC, OP_INVOKE_POLYMORPHIC_RANGE, OP_INVOKE_CUSTOM, OP_INVOKE_CUSTOM_RANGE,
 } from './opcodes.js';
@@ -21,11 +21,14 @@ export interface InsnRefs {
   callSites: number[];
   /** Number of unused (unassigned) opcodes met: a compiler never emits them. */
   unusedOpcodes: number;
+  /** Number of quickened opcodes met (odex/vdex of Android 8..11; their operands are vtable indices and field offsets, not refs). */
+  quickenedOpcodes: number;
 }
 
 // Module-local copies: hot loops then read plain locals, not (possibly getter-backed) import bindings.
 const UNITS: Uint8Array = OPCODE_UNITS.slice();
 const UNUSED: Uint8Array = UNUSED_OPCODE.slice();
+const QUICK: Uint8Array = QUICK_OPCODE.slice();
 /** What the walker does with each opcode: 0 nothing, 1 string16, 2 string32, 3 invoke, 4 field read, 5 call site. */
 const ACTION: Uint8Array = buildActions();
 
@@ -45,7 +48,7 @@ function buildActions(): Uint8Array {
 }
 
 export function emptyRefs(): InsnRefs {
-  return { strings: [], invokes: [], fieldReads: [], callSites: [], unusedOpcodes: 0 };
+  return { strings: [], invokes: [], fieldReads: [], callSites: [], unusedOpcodes: 0, quickenedOpcodes: 0 };
 }
 
 /**
@@ -82,6 +85,7 @@ export function walkInsns(bytes: Uint8Array, pos: number, units: number, out: In
     } else {
       width = UNITS[op];
       if (UNUSED[op]) out.unusedOpcodes++;
+      else if (QUICK[op]) out.quickenedOpcodes++;
     }
     if (pc + width > units) {
       return `instruction 0x${op.toString(16).padStart(2, '0')} (${width} units) at pc 0x${pc.toString(16)} runs past the end of the code (${units} units)`;

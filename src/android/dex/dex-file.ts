@@ -344,7 +344,7 @@ export class DexFile {
   walkCode(visit: CodeVisitor): void {
     const { bytes } = this;
     const { dataBase, end } = this.layout;
-    let unusedOpcodes = 0;
+    let unusedOpcodes = 0, quickenedOpcodes = 0;
     for (const cd of this.classes) {
       if (cd.classDataOff === 0) continue;
       const pos = dataBase + cd.classDataOff;
@@ -365,15 +365,17 @@ export class DexFile {
         const problem = walkInsns(bytes, code.insnsPos, code.insnsUnits, refs);
         if (problem) this.note(`${cd.descriptor}->${methodName}: ${problem}`, code.insnsPos);
         unusedOpcodes += refs.unusedOpcodes;
+        quickenedOpcodes += refs.quickenedOpcodes;
         visit({
           classDef: cd, classDescriptor: cd.descriptor, methodIdx: m.methodIdx, methodName,
           accessFlags: m.accessFlags, codeOffset: this.base + codePos,
           strings: refs.strings, invokes: refs.invokes, fieldReads: refs.fieldReads, callSites: refs.callSites,
-          unusedOpcodes: refs.unusedOpcodes,
+          unusedOpcodes: refs.unusedOpcodes, quickenedOpcodes: refs.quickenedOpcodes,
         });
       }
     }
     if (unusedOpcodes > 0) this.note(`${unusedOpcodes} unused opcodes in code (never emitted by a compiler: hand-made or obfuscated bytecode)`);
+    if (quickenedOpcodes > 0) this.note(`${quickenedOpcodes} quickened opcodes (dex from an odex/vdex of Android 8..11; invoke-virtual-quick targets are vtable slots and are not resolved)`);
   }
 
   /** Dotted class name of a class_def ("com.example.Reg"; nested classes keep '$'). */

@@ -1,8 +1,13 @@
 // Dalvik opcode formats and widths, from the spec pages "Dalvik bytecode" (opcode table) and
 // "Dalvik executable instruction formats" (format IDs: the first digit of an ID is the width
 // in 16-bit code units, e.g. 35c = 3 units). Every one of the 256 opcodes has a width, the
-// unused ones included (they are 10x, as dexdump and the ART verifier treat them), so the
-// walker never loses its place.
+// unused ones included (10x), so the walker never loses its place.
+//
+// e3..f2 and 73 were ART's "quickened" opcodes until Android 11 (ART dex_instruction_list.h
+// before commit c5cd589, "Remove QUICK bytecodes", 2021): dex2oat rewrote iget/iput to
+// iget-quick (22c, a field offset) and invoke-virtual to invoke-virtual-quick (35c/3rc, a vtable
+// index) inside odex/vdex files. They never appear in an APK's dex, but vdex 010..021 hold
+// quickened dex files, and dexdump 11 walks them with these widths, so we use them too.
 
 export type InsnFormat =
   | '10x' | '12x' | '11n' | '11x' | '10t'
@@ -14,8 +19,10 @@ export type InsnFormat =
 export const OPCODE_FORMAT: readonly InsnFormat[] = buildFormats();
 /** Width in code units of each opcode 0x00..0xff (payload pseudo-ops are sized separately). */
 export const OPCODE_UNITS: Uint8Array = Uint8Array.from(OPCODE_FORMAT, (f) => Number(f[0]));
-/** Opcodes with no assigned instruction (3e..43, 73, 79, 7a, e3..f9): valid width 1, but never emitted by a compiler. */
+/** Opcodes with no assigned instruction (3e..43, 79, 7a, f3..f9): width 1, never emitted by a compiler. */
 export const UNUSED_OPCODE: Uint8Array = buildUnused();
+/** Quickened opcodes (73, e3..f2): only in odex/vdex files written by dex2oat up to Android 11. */
+export const QUICK_OPCODE: Uint8Array = buildQuick();
 
 // Opcodes the walker decodes.
 export const OP_NOP = 0x00;
@@ -82,7 +89,7 @@ function buildFormats(): InsnFormat[] {
   set(0x52, 0x5f, '22c');  // iinstanceop
   set(0x60, 0x6d, '21c');  // sstaticop
   set(0x6e, 0x72, '35c');  // invoke-kind
-  set(0x73, 0x73, '10x');  // unused
+  set(0x73, 0x73, '10x');  // return-void-no-barrier (quickened; unused since Android 12)
   set(0x74, 0x78, '3rc');  // invoke-kind/range
   set(0x79, 0x7a, '10x');  // unused
   set(0x7b, 0x8f, '12x');  // unop
@@ -90,7 +97,11 @@ function buildFormats(): InsnFormat[] {
   set(0xb0, 0xcf, '12x');  // binop/2addr
   set(0xd0, 0xd7, '22s');  // binop/lit16
   set(0xd8, 0xe2, '22b');  // binop/lit8
-  set(0xe3, 0xf9, '10x');  // unused
+  set(0xe3, 0xe8, '22c');  // iget-quick, iget-wide-quick, iget-object-quick, iput-quick, iput-wide-quick, iput-object-quick
+  set(0xe9, 0xe9, '35c');  // invoke-virtual-quick
+  set(0xea, 0xea, '3rc');  // invoke-virtual/range-quick
+  set(0xeb, 0xf2, '22c');  // iput-{boolean,byte,char,short}-quick, iget-{boolean,byte,char,short}-quick
+  set(0xf3, 0xf9, '10x');  // unused
   set(0xfa, 0xfa, '45cc'); // invoke-polymorphic
   set(0xfb, 0xfb, '4rcc'); // invoke-polymorphic/range
   set(0xfc, 0xfc, '35c');  // invoke-custom
@@ -101,6 +112,13 @@ function buildFormats(): InsnFormat[] {
 
 function buildUnused(): Uint8Array {
   const u = new Uint8Array(256);
-  for (const [a, b] of [[0x3e, 0x43], [0x73, 0x73], [0x79, 0x7a], [0xe3, 0xf9]]) for (let op = a; op <= b; op++) u[op] = 1;
+  for (const [a, b] of [[0x3e, 0x43], [0x79, 0x7a], [0xf3, 0xf9]]) for (let op = a; op <= b; op++) u[op] = 1;
   return u;
+}
+
+function buildQuick(): Uint8Array {
+  const q = new Uint8Array(256);
+  q[0x73] = 1;
+  for (let op = 0xe3; op <= 0xf2; op++) q[op] = 1;
+  return q;
 }

@@ -44,6 +44,7 @@ export function parseDexdump(text: string): Map<number, DumpedMethod> {
       if (r) list.push(parseInt(r[1], 16));
       else pending = { kind, list };
     };
+    if (op.includes('-quick')) continue; // quickened (vdex): vtable slots and field offsets, no refs
     if (op.startsWith('const-string')) ref('string', cur.strings);
     else if (op.startsWith('invoke-custom')) ref('call_site', cur.callSites);
     else if (op.startsWith('invoke-')) ref('method', cur.invokes);

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { parseDex, type DexFile } from '../../../src/android/dex/dex-file.js';
 import { walkInsns, emptyRefs } from '../../../src/android/dex/code-walker.js';
 import { parseDexdump } from './dexdump-oracle.js';
-import { hasTool, corpusEntry, fixture } from './helpers.js';
+import { hasTool, corpusEntry, fixture, CORPUS } from './helpers.js';
 
 function compareWithDump(dex: DexFile, dumpText: string): number {
   const dumped = parseDexdump(dumpText);
@@ -41,19 +41,34 @@ test('walker matches dexdump on the all-formats fixture (every format, payloads,
   assert.deepEqual(dex.anomalies, []);
 });
 
+/** Runs `dexdump` on bytes (it maps its input, so it needs a real file). */
+function dexdump(bytes: Uint8Array, flags: string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), 'romscan-dex-'));
+  try {
+    writeFileSync(join(dir, 'classes.dex'), bytes);
+    return execFileSync('dexdump', [...flags, join(dir, 'classes.dex')], { maxBuffer: 1 << 30, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 test('walker matches dexdump on a real 7 MB dex (apidemos-debug.apk)', (t) => {
   if (!hasTool('dexdump') || !hasTool('unzip')) { t.skip('dexdump or unzip not installed'); return; }
   const bytes = corpusEntry('apidemos-debug.apk', 'classes.dex');
   const dex = parseDex(bytes, 'classes.dex', 'apidemos-debug.apk!/classes.dex');
-  // dexdump maps its input, so it needs a real file.
-  const dir = mkdtempSync(join(tmpdir(), 'romscan-dex-'));
-  let dump: string;
-  try {
-    writeFileSync(join(dir, 'classes.dex'), bytes);
-    dump = execFileSync('dexdump', ['-d', join(dir, 'classes.dex')], { maxBuffer: 1 << 30, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-  const n = compareWithDump(dex, dump);
+  const n = compareWithDump(dex, dexdump(bytes, ['-d']));
   assert.ok(n > 30000, `${n} methods compared`);
+});
+
+test('walker matches dexdump 11 on a quickened dex from an Android 8.1 vdex (iget-quick, invoke-virtual-quick)', (t) => {
+  if (!hasTool('dexdump')) { t.skip('dexdump not installed'); return; }
+  const vdex = new Uint8Array(readFileSync(join(CORPUS, 'vdex', 'qrd8953_android8.1_CtRoamingSettings.vdex')));
+  // vdex 010: the dex file follows the 28-byte vdex header (its layout is the vdex reader's business).
+  const fileSize = new DataView(vdex.buffer, vdex.byteOffset).getUint32(28 + 32, true);
+  const bytes = vdex.slice(28, 28 + fileSize);
+  const dex = parseDex(bytes, 'classes.dex', 'CtRoamingSettings.vdex!/classes.dex');
+  // -i -j: dex2oat's quickening changed the bytes after the checksum was computed.
+  const n = compareWithDump(dex, dexdump(bytes, ['-i', '-j', '-d']));
+  assert.ok(n > 150, `${n} methods compared`);
+  assert.ok(dex.anomalies.some((a) => /quickened opcodes/.test(a.message)));
 });
