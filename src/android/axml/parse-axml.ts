@@ -86,7 +86,7 @@ export function attr(el: XmlElement, resId: number, name: string): XmlAttribute 
     if (id === resId) return id > max ? a : undefined;
     if (id > max) max = id;
   }
-  for (const a of el.attributes) if (a.resId === null && a.name === name && (a.namespace === ANDROID_NS || a.namespace === null)) return a;
+  for (const a of el.attributes) if (a.resId === null && a.name === name && a.namespace === ANDROID_NS) return a;
   return undefined;
 }
 
