@@ -1,0 +1,17 @@
+// A scrolling pane of lines. Only the rows on screen are rendered (a findings pane may hold tens
+// of thousands of lines), and it always draws exactly `height` rows so the layout never jumps.
+import { Box } from 'ink';
+import { visibleScroll, type PaneInfo } from '../state/panes.js';
+import { LineRow } from './line-row.js';
+
+export function LinePane({ pane, focused }: { pane: PaneInfo; focused: boolean }) {
+  const lines = pane.lines ?? [];
+  const scroll = visibleScroll(pane.state, pane.height, lines.length);
+  const rows = [];
+  for (let i = 0; i < pane.height; i++) {
+    const idx = scroll + i;
+    const hl = idx === pane.state.cursor && idx < lines.length ? (focused ? 'focused' : 'unfocused') : 'none';
+    rows.push(<LineRow key={i} line={lines[idx]} width={pane.width} highlight={hl} />);
+  }
+  return <Box flexDirection="column" width={pane.width} height={pane.height}>{rows}</Box>;
+}

@@ -1,0 +1,70 @@
+// Entry point of `romscan tui`: the progress screen while load() scans (or reads a report), then
+// the browser, on the terminal's alternate screen so quitting gives the shell back untouched.
+import { readFileSync } from 'node:fs';
+import { render } from 'ink';
+import type { Report } from '../report/model.js';
+import type { ScanProgress } from '../scan/progress.js';
+import { colorEnabled, makeTheme, ThemeContext } from './components/theme.js';
+import { TuiApp } from './components/tui-app.js';
+
+export interface TuiInput {
+  mode: 'report' | 'diff';
+  names: string[];
+  /** The diff is read with the `diff --format json` shape (src/diff's ReportDiff) and tolerates missing parts. */
+  load: (onProgress: (p: ScanProgress) => void) => Promise<{ report: Report; base?: Report; diff?: unknown }>;
+  /** Extension: signatures directory whose permissions.json gives protection levels (default: the shipped one). */
+  signaturesDir?: string;
+  /** Extension: where `e` writes exports (default: the current directory). */
+  exportDir?: string;
+}
+
+const ALT_SCREEN_ON = '\x1b[?1049h\x1b[H';
+const ALT_SCREEN_OFF = '\x1b[?1049l';
+
+/** permission → protectionLevel from signatures/permissions.json; empty if it cannot be read. */
+function readPermissionLevels(dir: string | undefined): Record<string, string> {
+  try {
+    const file = dir ? `${dir.replace(/\/$/, '')}/permissions.json` : new URL('../../signatures/permissions.json', import.meta.url);
+    const data = JSON.parse(readFileSync(file, 'utf8')) as { permissions?: { name?: unknown; protectionLevel?: unknown }[] };
+    const out: Record<string, string> = {};
+    for (const p of data.permissions ?? []) {
+      if (typeof p.name === 'string' && typeof p.protectionLevel === 'string') out[p.name] = p.protectionLevel;
+    }
+    return out;
+  } catch {
+    return {}; // the report's own declared permissions and the built-in list still apply
+  }
+}
+
+export async function runTui(input: TuiInput): Promise<void> {
+  const stdout = process.stdout;
+  const alt = stdout.isTTY === true;
+  let outcome: { how: 'quit' | 'aborted'; error?: unknown } = { how: 'quit' };
+  if (alt) stdout.write(ALT_SCREEN_ON);
+  const instance = render(
+    <ThemeContext.Provider value={makeTheme(colorEnabled())}>
+      <TuiApp
+        names={input.names}
+        load={input.load}
+        permissionLevels={readPermissionLevels(input.signaturesDir)}
+        exportDir={input.exportDir}
+        onExit={(how, error) => { outcome = { how, error }; }}
+      />
+    </ThemeContext.Provider>,
+    // Ctrl+C is a key like q (so the terminal is restored the same way); redraws up to 60/s keep
+    // held arrow keys smooth, and incremental rendering rewrites only the rows that changed.
+    { exitOnCtrlC: false, incrementalRendering: true, maxFps: 60 },
+  );
+  try {
+    await instance.waitUntilExit();
+  } finally {
+    instance.cleanup();
+    if (alt) stdout.write(ALT_SCREEN_OFF);
+  }
+  if (outcome.error !== undefined) throw outcome.error;
+  if (outcome.how === 'aborted') {
+    // The user quit while the scan was running. load() has no way to be cancelled and its worker
+    // threads would keep the process alive, so end it here, with the usual code for an interrupt.
+    process.exit(130);
+  }
+}
