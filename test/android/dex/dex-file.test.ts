@@ -69,11 +69,12 @@ test('bad indices in code and items become anomalies and placeholders, never cra
   assert.match(text, /field index 55/);
 });
 
-test('payloads and instructions that overrun the code are reported; unused opcodes are counted', () => {
+test('payloads and instructions that overrun the code are reported; unused and quickened opcodes are counted', () => {
   const spec = sampleSpec();
   // const-string #8, then a packed-switch payload claiming 1000 targets in a 6-unit method
   spec.classes[0].direct![0].code = [0x001a, 8, 0x0100, 1000, 0, 0];
-  spec.classes[1].virtual![0].code = [0x003e, 0x0073, 0x00e3, 0x0e00 | 0x000e]; // unused 3e, 73, e3, then return-void
+  // unused 3e, f3, 79; quickened return-void-no-barrier (73) and iget-quick (e3, 2 units); return-void
+  spec.classes[1].virtual![0].code = [0x003e, 0x00f3, 0x0079, 0x0073, 0x10e3, 0x0008, 0x000e];
   const dex = parseDex(buildDex(spec).bytes, 'classes.dex', 'x');
   const strings: number[][] = [];
   dex.walkCode((m) => strings.push(m.strings));
@@ -81,6 +82,7 @@ test('payloads and instructions that overrun the code are reported; unused opcod
   const text = dex.anomalies.map((a) => a.message).join('\n');
   assert.match(text, /runs past the end of the code/);
   assert.match(text, /3 unused opcodes/);
+  assert.match(text, /2 quickened opcodes/);
 });
 
 test('a fill-array-data payload with a huge size and an instruction cut at the end stop the walk of that method only', () => {
