@@ -42,11 +42,10 @@ export function decodeLz4Block(
 ): number {
   const { dst, start, end, dictStart } = target;
   if (srcStart < 0 || srcEnd > src.length || srcStart > srcEnd || start < 0 || end > dst.length || start > end || dictStart > start || dictStart < 0) {
-    throw new FormatError('lz4: bad block bounds', srcBase + Math.max(0, srcStart), path);
+    throw lz4Error('bad block bounds', Math.max(0, srcStart), srcBase, path);
   }
   let s = srcStart;
   let d = start;
-  const fail = (msg: string, at: number): FormatError => new FormatError(`lz4: ${msg}`, srcBase + at, path);
 
   while (s < srcEnd) {
     if (partial && d >= end) break;
@@ -56,28 +55,27 @@ export function decodeLz4Block(
     // Literals.
     let lit = token >>> 4;
     if (lit === 15) {
-      let b: number;
-      do {
-        if (s >= srcEnd) throw fail('literal length runs past end of input', s);
+      let b = 255;
+      while (b === 255) {
+        if (s >= srcEnd) throw lz4Error('literal length runs past end of input', s, srcBase, path);
         b = src[s++];
         lit += b;
-      } while (b === 255);
+      }
     }
-    if (lit > 0) {
-      if (lit > srcEnd - s) throw fail(`literal run of ${lit} bytes past end of input`, tokenAt);
+    if (lit !== 0) {
+      if (lit > srcEnd - s) throw lz4Error(`literal run of ${lit} bytes past end of input`, tokenAt, srcBase, path);
       if (lit > end - d) {
-        if (!partial) throw fail(`literal run of ${lit} bytes overflows output`, tokenAt);
+        if (!partial) throw lz4Error(`literal run of ${lit} bytes overflows output`, tokenAt, srcBase, path);
         lit = end - d;
         dst.set(src.subarray(s, s + lit), d);
         return end - start;
       }
-      if (lit >= BULK_COPY_MIN) {
+      if (lit < BULK_COPY_MIN) {
+        do dst[d++] = src[s++]; while (--lit !== 0);
+      } else {
         dst.set(src.subarray(s, s + lit), d);
         s += lit;
         d += lit;
-      } else {
-        const stop = s + lit;
-        while (s < stop) dst[d++] = src[s++];
       }
     }
     // The last sequence carries literals only.
@@ -85,23 +83,22 @@ export function decodeLz4Block(
     if (partial && d >= end) break;
 
     // Match.
-    if (srcEnd - s < 2) throw fail('match offset past end of input', s);
+    if (srcEnd - s < 2) throw lz4Error('match offset past end of input', s, srcBase, path);
     const offset = src[s] | (src[s + 1] << 8);
-    if (offset === 0) throw fail('match offset 0', s);
-    if (offset > d - dictStart) throw fail(`match offset ${offset} before start of output`, s);
+    if (offset === 0) throw lz4Error('match offset 0', s, srcBase, path);
+    if (offset > d - dictStart) throw lz4Error(`match offset ${offset} before start of output`, s, srcBase, path);
     s += 2;
-    let len = token & 15;
-    if (len === 15) {
-      let b: number;
-      do {
-        if (s >= srcEnd) throw fail('match length runs past end of input', s);
+    let len = (token & 15) + 4;
+    if (len === 19) {
+      let b = 255;
+      while (b === 255) {
+        if (s >= srcEnd) throw lz4Error('match length runs past end of input', s, srcBase, path);
         b = src[s++];
         len += b;
-      } while (b === 255);
+      }
     }
-    len += 4;
     if (len > end - d) {
-      if (!partial) throw fail(`match of ${len} bytes overflows output`, tokenAt);
+      if (!partial) throw lz4Error(`match of ${len} bytes overflows output`, tokenAt, srcBase, path);
       len = end - d;
     }
     let m = d - offset;
@@ -112,12 +109,24 @@ export function decodeLz4Block(
       dst.fill(dst[m], d, d + len);
       d += len;
     } else {
-      // Overlapping copy: the pattern repeats, so byte order matters.
+      // Overlapping copy: the pattern repeats, so byte order matters. Four at a time while the
+      // source stays at least four bytes behind (offset >= 4), which is the common case.
       const stop = d + len;
+      if (offset >= 4) {
+        while (d + 4 <= stop) {
+          dst[d] = dst[m]; dst[d + 1] = dst[m + 1]; dst[d + 2] = dst[m + 2]; dst[d + 3] = dst[m + 3];
+          d += 4;
+          m += 4;
+        }
+      }
       while (d < stop) dst[d++] = dst[m++];
     }
   }
   return d - start;
+}
+
+function lz4Error(message: string, at: number, srcBase: number, path: string | undefined): FormatError {
+  return new FormatError(`lz4: ${message}`, srcBase + at, path);
 }
 
 /**
@@ -129,7 +138,7 @@ export function lz4BlockDecodedLength(src: Uint8Array, srcStart: number, srcEnd:
   if (srcStart < 0 || srcEnd > src.length || srcStart > srcEnd) throw new FormatError('lz4: bad block bounds', srcBase + Math.max(0, srcStart), path);
   let s = srcStart;
   let n = 0;
-  const fail = (msg: string, at: number): FormatError => new FormatError(`lz4: ${msg}`, srcBase + at, path);
+  const fail = (msg: string, at: number): FormatError => lz4Error(msg, at, srcBase, path);
   while (s < srcEnd) {
     const tokenAt = s;
     const token = src[s++];
