@@ -17,9 +17,11 @@
 // (a restart when no cursor is behind them). Callers that read files in physical block order
 // get a single pass.
 //
-// Memory bound: cacheBytes (decoded chunks) + maxCursors × (decoder window, ≤ 16 MiB since Node
-// rejects large-window streams, + ~0.5 MiB of stream buffers) + the caller's own read buffer.
-// With the defaults: 64 MiB + 3 × 16.5 MiB ≈ 114 MiB live, whatever the stream's size. Measured
+// Memory bound: cacheBytes (decoded chunks) + cursorBudgetBytes (parked decoders: each costs its
+// window, 2^WBITS ≤ 16 MiB since Node rejects large-window streams, + ~0.5 MiB of buffers; the
+// count adapts to the window read from the stream header: 3 for lgwin 24, 14 for lgwin 22, as
+// AOSP's build writes) + the caller's own read buffer. Defaults: 64 + 64 MiB live, whatever the
+// stream's size. Measured
 // (test/formats/brotli/measure-memory.ts, lgwin 24, ext4-like reads with backward jumps): peak RSS
 // 173 MiB above baseline for a 512 MiB stream and 187 MiB for 1 GiB (the rest is garbage not yet
 // collected); ~150–300 MiB/s decoded. A stream that fits in the cache is decoded exactly once.
@@ -38,8 +40,13 @@ export interface BrotliStreamOptions {
   chunkBytes?: number;
   /** Decoded bytes kept in the cache (hot + cold). */
   cacheBytes?: number;
-  /** Live decoders kept parked at different positions (each costs its window, ≤ 16 MiB). */
+  /**
+   * Live decoders kept parked at different positions. Default: as many as fit in
+   * `cursorBudgetBytes` given the stream's window (from its header), between 2 and 16.
+   */
   maxCursors?: number;
+  /** Memory for parked decoders when `maxCursors` is not given (each costs about its window). */
+  cursorBudgetBytes?: number;
   /** Compressed bytes read from the parent per read call. */
   inputChunkBytes?: number;
 }
@@ -60,7 +67,8 @@ export class BrotliStreamSource implements Source {
   readonly stats: BrotliStreamStats = { decoders: 0, decodedBytes: 0, hits: 0, misses: 0, peakCacheBytes: 0 };
   private readonly chunkBytes: number;
   private readonly cacheChunks: number;
-  private readonly maxCursors: number;
+  private maxCursors: number | undefined;
+  private readonly cursorBudgetBytes: number;
   private readonly inputChunkBytes: number;
   private readonly hot = new Map<number, Uint8Array>();
   private readonly cold = new Map<number, Uint8Array>();
@@ -79,7 +87,8 @@ export class BrotliStreamSource implements Source {
     checkLimit('MAX_EXPANDED_BYTES', size, 'brotli decoded size', undefined, path);
     this.chunkBytes = options.chunkBytes ?? 1 * MiB;
     this.cacheChunks = Math.max(2, Math.floor((options.cacheBytes ?? 64 * MiB) / this.chunkBytes));
-    this.maxCursors = Math.max(1, options.maxCursors ?? 3);
+    this.maxCursors = options.maxCursors === undefined ? undefined : Math.max(1, options.maxCursors);
+    this.cursorBudgetBytes = options.cursorBudgetBytes ?? 64 * MiB;
     this.inputChunkBytes = options.inputChunkBytes ?? 256 * 1024;
   }
 
@@ -148,6 +157,11 @@ export class BrotliStreamSource implements Source {
     let cursor: Cursor | undefined;
     for (const c of this.cursors) if (c.index <= k && (!cursor || c.index > cursor.index)) cursor = c;
     if (!cursor) {
+      if (this.maxCursors === undefined) {
+        const head = await this.compressed.read(0, Math.min(2, this.compressed.size));
+        const windowBytes = 2 ** brotliWindowBits(head) + 512 * 1024; // ring buffer + stream buffers
+        this.maxCursors = Math.min(16, Math.max(2, Math.floor(this.cursorBudgetBytes / windowBytes)));
+      }
       if (this.cursors.length >= this.maxCursors) {
         // Drop the least recently used decoder; its position is the one least likely to be wanted.
         let lru = this.cursors[0];
@@ -200,6 +214,21 @@ export class BrotliStreamSource implements Source {
     const bytes = (this.hot.size + this.cold.size) * this.chunkBytes;
     if (bytes > this.stats.peakCacheBytes) this.stats.peakCacheBytes = bytes;
   }
+}
+
+/**
+ * WBITS from a brotli stream header (RFC 7932 §9.2): the decoder's ring buffer is 2^WBITS bytes.
+ * Large-window streams (which Node rejects) and short input count as the largest normal window.
+ */
+export function brotliWindowBits(head: Uint8Array): number {
+  if (head.length === 0) return 24;
+  const b = head[0] | ((head[1] ?? 0) << 8);
+  if ((b & 1) === 0) return 16;
+  const n = (b >> 1) & 7;
+  if (n !== 0) return 17 + n;
+  const m = (b >> 4) & 7;
+  if (m === 1) return 24; // large window marker
+  return m === 0 ? 17 : 8 + m;
 }
 
 /** One live decoder, pulled chunk by chunk; stream back-pressure keeps its buffers small. */

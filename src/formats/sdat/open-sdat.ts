@@ -20,6 +20,11 @@ export interface SdatSource extends Source {
   readonly anomalies: Anomaly[];
   /** Bytes of new.dat (decoded) that `new` commands consume. */
   readonly newDataBytes: number;
+  /**
+   * True when new.dat is brotli: reads behind the decoders' positions cost a re-decode from the
+   * start, so a filesystem walker should read files in ascending offset order when it can.
+   */
+  readonly prefersSequentialReads: boolean;
 }
 
 /** Where each logical block range of the partition comes from. */
@@ -96,6 +101,7 @@ class SdatDevice implements SdatSource {
     readonly transferList: TransferList,
     readonly anomalies: Anomaly[],
     readonly newDataBytes: number,
+    readonly prefersSequentialReads: boolean,
   ) {
     this.size = inner.size;
   }
@@ -135,5 +141,5 @@ export async function openSdat(
     }
   }
   const inner = new ExtentSource(stream, layout.extents, layout.size, path);
-  return new SdatDevice(inner, path, tl, anomalies, layout.newDataBytes);
+  return new SdatDevice(inner, path, tl, anomalies, layout.newDataBytes, compressed && layout.newDataBytes > 0);
 }
