@@ -14,7 +14,7 @@ export const HEADER_SIZE_V41 = 0x78;
 export const DEX_CONTAINER_VERSION = 41;
 
 export interface DexHeader {
-  /** "035", "037", "038", "039", "040", "041". */
+  /** "035", "037", "038", "039", "040", "041" (or "001" for CompactDex, set by its reader). */
   version: string;
   versionNumber: number;
   checksum: number;
@@ -47,6 +47,31 @@ export function detectDex(head: Uint8Array): boolean {
 const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
 
 /**
+ * The fields at 0x08..0x6f that every DEX-like header shares (CompactDex "cdex001" keeps this
+ * layout and appends its own fields), read without any check; `version` is left empty.
+ * Callers must have checked that 0x70 bytes are available at `pos`.
+ */
+export function readHeaderFields(bytes: Uint8Array, pos: number): DexHeader {
+  const fileSize = u32(bytes, pos + 32);
+  return {
+    version: '', versionNumber: 0,
+    checksum: u32(bytes, pos + 8),
+    fileSize,
+    headerSize: u32(bytes, pos + 36),
+    linkSize: u32(bytes, pos + 44), linkOff: u32(bytes, pos + 48),
+    mapOff: u32(bytes, pos + 52),
+    stringIdsSize: u32(bytes, pos + 56), stringIdsOff: u32(bytes, pos + 60),
+    typeIdsSize: u32(bytes, pos + 64), typeIdsOff: u32(bytes, pos + 68),
+    protoIdsSize: u32(bytes, pos + 72), protoIdsOff: u32(bytes, pos + 76),
+    fieldIdsSize: u32(bytes, pos + 80), fieldIdsOff: u32(bytes, pos + 84),
+    methodIdsSize: u32(bytes, pos + 88), methodIdsOff: u32(bytes, pos + 92),
+    classDefsSize: u32(bytes, pos + 96), classDefsOff: u32(bytes, pos + 100),
+    dataSize: u32(bytes, pos + 104), dataOff: u32(bytes, pos + 108),
+    containerSize: fileSize, headerOffset: 0,
+  };
+}
+
+/**
  * Parses the header that starts at `pos` of `bytes` (a container may hold several).
  * `base` is the absolute offset of bytes[0] in the Source `path`, for error messages.
  */
@@ -72,22 +97,9 @@ export function parseDexHeader(bytes: Uint8Array, pos: number, anomalies: Anomal
   if (headerSize !== wantHeader) {
     anomalies.push({ stage: 'dex', message: `header_size 0x${headerSize.toString(16)}, expected 0x${wantHeader.toString(16)} for version ${version}`, offset: base + pos + 36 });
   }
-  const h: DexHeader = {
-    version, versionNumber,
-    checksum: u32(bytes, pos + 8),
-    fileSize: u32(bytes, pos + 32),
-    headerSize,
-    linkSize: u32(bytes, pos + 44), linkOff: u32(bytes, pos + 48),
-    mapOff: u32(bytes, pos + 52),
-    stringIdsSize: u32(bytes, pos + 56), stringIdsOff: u32(bytes, pos + 60),
-    typeIdsSize: u32(bytes, pos + 64), typeIdsOff: u32(bytes, pos + 68),
-    protoIdsSize: u32(bytes, pos + 72), protoIdsOff: u32(bytes, pos + 76),
-    fieldIdsSize: u32(bytes, pos + 80), fieldIdsOff: u32(bytes, pos + 84),
-    methodIdsSize: u32(bytes, pos + 88), methodIdsOff: u32(bytes, pos + 92),
-    classDefsSize: u32(bytes, pos + 96), classDefsOff: u32(bytes, pos + 100),
-    dataSize: u32(bytes, pos + 104), dataOff: u32(bytes, pos + 108),
-    containerSize: 0, headerOffset: 0,
-  };
+  const h = readHeaderFields(bytes, pos);
+  h.version = version;
+  h.versionNumber = versionNumber;
   // ART decides "has container" from header_size alone (dex_file.cc HasDexContainer).
   if (headerSize >= HEADER_SIZE_V41) {
     if (bytes.length - pos < HEADER_SIZE_V41) {
