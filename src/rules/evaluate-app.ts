@@ -426,8 +426,10 @@ function testKey(app: AppReport, ctx: AppContext, sigs: Signatures): Finding[] {
   if (!hits.length) return [];
   const keys = sortUnique(hits.map((h) => h.s.key));
   const powerful = app.privileged || app.platformSigned || isSystemUid(app) || keys.includes('platform');
-  // Anyone holding the public key can ship an "update" to this app, or join its shared uid.
-  const severity: Severity = ctx.inFirmware ? (powerful ? 'high' : 'medium') : isSystemUid(app) ? 'medium' : 'low';
+  // Anyone holding the public key can ship an "update" to this app, or join its shared uid. In a
+  // ROM that is usually true of every platform app at once, so the ROM-level rule carries the
+  // weight (one high finding) and each app stays at medium.
+  const severity: Severity = (ctx.inFirmware || isSystemUid(app)) && powerful ? 'medium' : 'low';
   const evidence = hits.map((h) => `certificate ${h.c.sha256} is the ${h.s.name}${h.c.subject ? ` (${h.c.subject})` : ''}`);
   const priv = privilegeMarkers(app, ctx);
   if (priv.length) evidence.push(priv.join(', '));

@@ -15,6 +15,7 @@ export const FIRMWARE_RULES = {
   'security-patch-age': 'Security patch level is older than the build',
   'mock-location-allowed': 'Mock locations allowed by default',
   'activation-client-present': 'Regional activation / phone-home client present',
+  'apps-test-key-signed': 'Pre-installed apps signed with public AOSP test keys',
 } as const;
 export type FirmwareRule = keyof typeof FIRMWARE_RULES;
 
@@ -130,8 +131,33 @@ function activationClients(report: Report, sigs: Signatures): Finding[] {
     `Activation / phone-home client present: ${names.join(', ')}`)];
 }
 
+/** Power an app holds on the device, for ROM-level evidence. */
+function powerful(app: AppReport): boolean {
+  return app.privileged || app.platformSigned || (app.sharedUserId !== null && /^android\.uid\./.test(app.sharedUserId) && app.sharedUserId !== 'android.uid.shared');
+}
+
+function testKeyApps(report: Report, sigs: Signatures, platformFlagged: boolean): Finding[] {
+  const certs = new Map(sigs.certificates.map((c) => [c.sha256, c]));
+  const hits: { app: AppReport; keys: string[] }[] = [];
+  for (const app of report.apps) {
+    const keys = [...new Set(app.certificates.map((c) => certs.get(c.sha256.toLowerCase())?.key).filter((k): k is string => !!k))].sort();
+    if (keys.length) hits.push({ app, keys });
+  }
+  if (!hits.length) return [];
+  const strong = hits.filter((h) => powerful(h.app) || h.keys.includes('platform'));
+  // With framework-res itself on the public platform key the critical finding already says it all.
+  const severity: Severity = platformFlagged ? 'info' : strong.length ? 'high' : 'medium';
+  const shown = [...strong, ...hits.filter((h) => !strong.includes(h))];
+  const evidence = shown.slice(0, 20).map((h) => `${h.app.package ?? '(unknown)'} at ${h.app.path}: ${h.keys.join(', ')} key${powerful(h.app) ? ' (privileged/system)' : ''}`);
+  if (shown.length > 20) evidence.push(`… and ${shown.length - 20} more`);
+  evidence.push('the private halves of these keys are published in AOSP: anyone can sign an update to these apps or a new app sharing their uid');
+  const refs = [...new Set(hits.flatMap((h) => h.keys.map((k) => sigs.certificates.find((c) => c.key === k)!.reference)))].sort();
+  return [f('apps-test-key-signed', severity, evidence, [...refs, BUILD_SECURITY_REF], {}, `${hits.length} pre-installed app${hits.length > 1 ? 's' : ''} signed with public AOSP test keys`)];
+}
+
 /** Firmware-level findings; an APK-only report (firmware null) gets none. */
 export function evaluateFirmware(report: Report, sigs: Signatures): Finding[] {
   if (!report.firmware) return [];
-  return [...platformKey(report, sigs), ...buildProps(report), ...activationClients(report, sigs)];
+  const platform = platformKey(report, sigs);
+  return [...platform, ...buildProps(report), ...testKeyApps(report, sigs, platform.length > 0), ...activationClients(report, sigs)];
 }

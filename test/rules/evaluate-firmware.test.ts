@@ -52,7 +52,23 @@ describe('evaluateFirmware', () => {
   test('framework-res signed with the AOSP platform key is critical', () => {
     const framework = blankApp({ package: 'android', path: 'rom.zip!/system/framework/framework-res.apk', certificates: [{ sha256: 'C8A2E9BCCF597C2FB6DC66BEE293FC13F2FC47EC77BC6B2B0D52C11F51192AB8', subject: 'CN=Android' }] });
     const f = evaluateFirmware(blankReport({ apps: [framework] }), sigs);
-    assert.deepEqual(f.map((x) => [x.rule, x.severity, x.package]), [['platform-test-key', 'critical', 'android']]);
+    // The per-app summary steps down to info: the critical finding already covers every app.
+    assert.deepEqual(f.map((x) => [x.rule, x.severity, x.package]), [['platform-test-key', 'critical', 'android'], ['apps-test-key-signed', 'info', undefined]]);
+  });
+
+  test('pre-installed apps on AOSP test keys are summarised once at ROM level', () => {
+    const cert = { sha256: 'c8a2e9bccf597c2fb6dc66bee293fc13f2fc47ec77bc6b2b0d52c11f51192ab8', subject: 'CN=Android' };
+    const apps = [
+      blankApp({ package: 'com.a', path: 'rom!/system/app/A/A.apk', certificates: [cert], sharedUserId: 'android.uid.phone' }),
+      blankApp({ package: 'com.b', path: 'rom!/system/app/B/B.apk', certificates: [{ sha256: 'a40da80a59d170caa950cf15c18c454d47a39b26989d8b640ecd745ba71bf5dc', subject: 'CN=Android' }] }),
+      blankApp({ package: 'com.c', path: 'rom!/system/app/C/C.apk', certificates: [{ sha256: '0'.repeat(64), subject: 'CN=Vendor' }] }),
+    ];
+    const f = evaluateFirmware(blankReport({ apps }), sigs).find((x) => x.rule === 'apps-test-key-signed')!;
+    assert.equal(f.severity, 'high');
+    assert.equal(f.title, '2 pre-installed apps signed with public AOSP test keys');
+    assert.deepEqual(f.evidence.slice(0, 2), ['com.a at rom!/system/app/A/A.apk: platform key (privileged/system)', 'com.b at rom!/system/app/B/B.apk: testkey key']);
+    const onlyTestkey = evaluateFirmware(blankReport({ apps: [apps[1]!] }), sigs).find((x) => x.rule === 'apps-test-key-signed')!;
+    assert.equal(onlyTestkey.severity, 'medium');
   });
 
   test('a regional activation client is summarised at ROM level with the region props', () => {
