@@ -48,7 +48,12 @@ export async function openErofs(source: Source): Promise<Container> {
   if ((root.mode & S_IFMT) !== S_IFDIR) {
     throw new FormatError(`erofs: root inode ${sb.rootNid} is not a directory (mode 0o${root.mode.toString(8)})`, root.offset, source.path);
   }
-  return new ErofsContainer(image, root);
+  const container = new ErofsContainer(image, root);
+  // A short image still lists what it holds; the missing tail fails only the files stored there.
+  if (sb.blocks * sb.blockSize > source.size) {
+    container.anomalies.push({ message: `erofs: image is ${source.size} bytes, superblock counts ${sb.blocks} blocks of ${sb.blockSize}`, path: source.path });
+  }
+  return container;
 }
 
 /** Inode and data access over one image. */
@@ -150,6 +155,9 @@ export class ErofsImage {
   /** All dirents of a directory inode, "." and ".." included, in on-disk order. */
   async readDir(inode: ErofsInode): Promise<ErofsDirent[]> {
     const bs = this.sb.blockSize;
+    // Real directories are far smaller (100k entries take ~4 MiB); a compressed directory could
+    // otherwise expand to gigabytes of repeated dirents.
+    checkLimit('MAX_METADATA_BYTES', inode.size, `erofs directory ${inode.nid} size`, inode.offset, this.path);
     const data = await this.openData(inode, this.path);
     const out: ErofsDirent[] = [];
     const step = Math.max(bs, Math.floor(DIR_READ_BYTES / bs) * bs);
