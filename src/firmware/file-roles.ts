@@ -27,8 +27,10 @@ export function roleOf(innerPath: string): FileRole | null {
  */
 export function partitionOf(innerPath: string, imagePartition: string | null): string | null {
   const parts = innerPath.split('/');
-  for (let i = 0; i < Math.min(parts.length - 1, 3); i++) {
-    if ((PARTITIONS as readonly string[]).includes(parts[i])) return parts[i];
+  for (let i = 0; i < Math.min(parts.length - 1, 4); i++) {
+    // Unpacked dumps name folders after images: "vendor", "vendor_a", "vendor.new_extracted".
+    const p = partitionFromImageName(parts[i].replace(/[._-](new_)?extracted$/i, ''));
+    if (p) return p;
   }
   return imagePartition;
 }
