@@ -246,6 +246,56 @@ describe('real block OTA: iris_hp4024 private partition', { skip: !haveCorpus &&
   });
 });
 
+describe('block OTA built now from an ext4 image (mke2fs -d, brotli CLI)', () => {
+  test('the APK and build.prop inside read back through openSdat + openExt4', { skip: !(hasTool('mke2fs') && hasTool('brotli')) && 'mke2fs/brotli absent' }, async (t) => {
+    let ext4: typeof import('../../../src/formats/ext4/index.js') | null = null;
+    try {
+      ext4 = await import('../../../src/formats/ext4/index.js');
+    } catch {
+      ext4 = null;
+    }
+    if (!ext4?.openExt4) return t.skip('ext4 reader not available yet');
+    const { makeTree, makeExt4 } = await import('../../fixtures/payload/build/build.js');
+    const dir = mkdtempSync(join(tmpdir(), 'romscan-sdat-'));
+    try {
+      const files = makeTree(join(dir, 'root'));
+      const image = makeExt4(join(dir, 'root'), join(dir, 'system.img'));
+      const blocks = image.length / 4096;
+      // Like blockimgdiff for a full OTA: nonzero runs → new (listed out of block order, split
+      // into several commands), zero runs → zero, the tail past the last write → erase.
+      const runs: { start: number; end: number; zero: boolean }[] = [];
+      for (let b = 0; b < blocks - 8; b++) {
+        const zero = image.subarray(b * 4096, (b + 1) * 4096).every((x) => x === 0);
+        const last = runs[runs.length - 1];
+        if (last && last.zero === zero && last.end === b) last.end = b + 1;
+        else runs.push({ start: b, end: b + 1, zero });
+      }
+      const news = runs.filter((r) => !r.zero).reverse();
+      const zeros = runs.filter((r) => r.zero);
+      const stream: Uint8Array[] = [];
+      const lines = ['4', String(blocks - 8), '0', '0', `erase 2,${blocks - 8},${blocks}`];
+      for (let i = 0; i < news.length; i += 3) {
+        const group = news.slice(i, i + 3);
+        lines.push(`new ${group.length * 2},${group.map((r) => `${r.start},${r.end}`).join(',')}`);
+        for (const r of group) stream.push(image.subarray(r.start * 4096, r.end * 4096));
+      }
+      if (zeros.length) lines.push(`zero ${zeros.length * 2},${zeros.map((r) => `${r.start},${r.end}`).join(',')}`);
+      writeFileSync(join(dir, 'system.new.dat'), Buffer.concat(stream));
+      execFileSync('brotli', ['-q', '6', '-f', join(dir, 'system.new.dat')]);
+      const dev = await openSdat(src(lines.join('\n') + '\n', 'system.transfer.list'),
+        new BufferSource(readFileSync(join(dir, 'system.new.dat.br')), 'system.new.dat.br'), true, 'ota.zip!/system.new.dat.br');
+      assert.ok(Buffer.from(await dev.read(0, dev.size)).equals(Buffer.from(image)), 'device equals the mke2fs image');
+      const fs = await ext4.openExt4(dev);
+      const got = new Map<string, Uint8Array>();
+      for await (const e of fs.entries()) if (e.type === 'file') got.set(e.name, await (await e.open()).read(0, e.size));
+      for (const [name, data] of Object.entries(files)) assert.ok(got.has(name) && Buffer.from(got.get(name)!).equals(Buffer.from(data)), name);
+      assert.ok([...got.keys()].some((n) => n.endsWith('.apk')));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('pairing block OTA zip entries', () => {
   test('pairs transfer lists with new.dat(.br) and patch.dat by prefix', () => {
     const pairs = pairBlockOtaEntries([
