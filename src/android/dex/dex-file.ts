@@ -6,7 +6,7 @@
 // lazily and cache. walkCode() parses class_data and code_item and walks each method's
 // instructions once. Where offsets count from is a parameter (DexLayout), so CompactDex (whose
 // data offsets count from a separate data section) can reuse all of this with its own layout
-// and code_item reader.
+// and code_item reader: build a DexHeader with readHeaderFields(), then `new DexFile(...)`.
 //
 // Error policy: a header or id table that contradicts the bytes throws FormatError /
 // TruncatedError (nothing after it can be trusted). A bad index or offset inside an item
@@ -20,8 +20,9 @@ import { decodeMutf8, MUTF8_MALFORMED, MUTF8_UNTERMINATED, MUTF8_FOUR_BYTE } fro
 import { parseClassData } from './class-data.js';
 import { walkInsns, emptyRefs, type InsnRefs } from './code-walker.js';
 
-export { descriptorToDotted } from './descriptor.js';
 import { descriptorToDotted } from './descriptor.js';
+
+export { descriptorToDotted };
 
 /** map_item type codes (spec: "Type codes"). */
 export const TYPE_CALL_SITE_ID_ITEM = 0x0007;
