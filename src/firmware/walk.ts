@@ -101,7 +101,7 @@ export class FirmwareWalker {
       this.errors.push(toReportError(container.format, e, path));
     }
     for (const a of container.anomalies ?? []) {
-      this.errors.push({ stage: container.format, code: 'E_ANOMALY', message: a.message, offset: a.offset, path: a.path ?? path });
+      this.errors.push({ stage: container.format, code: 'E_ANOMALY', message: a.message, offset: a.offset, path: a.path || path });
     }
     if (names.length) await this.walkBlockOta(names, path, depth, container.format);
   }
