@@ -36,6 +36,8 @@ const VARIANTS: { name: string; options: (dir: string) => string[] }[] = [
   { name: 'lz4hc, compact indexes', options: () => ['-zlz4hc'] },
   { name: 'lz4hc, full (legacy) indexes', options: () => ['-zlz4hc', '-Elegacy-compress'] },
   { name: 'lz4hc, big pcluster 64K', options: () => ['-zlz4hc', '-C65536'] },
+  { name: 'lz4hc,9, big pcluster 256K (BOARD_EROFS_PCLUSTER_SIZE)', options: () => ['-zlz4hc,9', '-C262144'] },
+  { name: 'lz4hc + --chunksize 4096 (BOARD_EROFS_SHARE_DUP_BLOCKS)', options: () => ['-zlz4hc,9', '--chunksize=4096'] },
   { name: 'lz4hc, ztailpacking', options: () => ['-zlz4hc', '-Eztailpacking'] },
   { name: 'lz4hc,12, big pcluster 16K + ztailpacking', options: () => ['-zlz4hc,12', '-C16384', '-Eztailpacking'] },
   { name: 'lz4hc + file_contexts xattrs, compact inodes', options: (dir) => ['-zlz4hc', '-Eforce-inode-compact', `--file-contexts=${join(dir, 'file_contexts')}`] },
