@@ -63,13 +63,12 @@ describe('erofs: differential against fsck.erofs --extract', { skip }, () => {
         assert.ok(detectErofs(head));
         const container = await openErofs(source);
         assert.equal(container.format, 'erofs');
-        // Read in pieces that straddle extents, and in one read per file.
-        assertSameTree(await listContainer(container, 77_777), theirs);
-        assertSameTree(await listContainer(container, 1 << 30), theirs);
+        // Read in pieces that straddle extents (odd variants), or in one read per file (even).
+        const ours = await listContainer(container, i % 2 ? 77_777 : 1 << 30);
+        assertSameTree(ours, theirs);
         assert.deepEqual(container.anomalies, []);
         // Symlinks are reported, with the target as stored.
-        const links = [...(await listContainer(container)).entries()].filter(([, e]) => e.type === 'link');
-        assert.equal(links.length, 2);
+        assert.equal([...ours.values()].filter((e) => e.type === 'link').length, 2);
       } finally {
         await source.close();
       }

@@ -75,7 +75,7 @@ export function makeErofsTree(root: string, scale = 1): void {
   w('block-plus-one.bin', prng(2, 4097));
   w('system/build.prop', Array.from({ length: 2000 }, (_, i) => `ro.prop.${i}=value${i * 7}\n`).join(''));
   w('system/app/Foo/Foo.apk', concat(prng(3, 300_000 * scale), new Uint8Array(100_000).fill(0x41), prng(4, 5000)));
-  w('system/priv-app/Bar/Bar.apk', textish(5, 1_500_000 * scale));
+  w('system/priv-app/Bar/Bar.apk', textish(5, 900_000 * scale));
   w('system/framework/zeros.bin', new Uint8Array(3 * 1024 * 1024 + 17));
   w('system/framework/aligned.bin', textish(6, 64 * 1024));
   for (let i = 0; i < 300; i++) w(`many/file_with_a_long_name_number_${String(i).padStart(4, '0')}.txt`, `${i}\n`.repeat(i));
