@@ -1,0 +1,44 @@
+// Code found outside the APK (an odexed app's oat/<arch>/<name>.vdex or .odex) is the app's code:
+// its facts are merged into the app's report as if its dex files sat inside the APK, with the
+// container named in every location ("oat/arm64/Foo.vdex!/classes.dex").
+import type { CodeFacts } from '../analysis/code-facts.js';
+import type { AppReport, CodeLocation } from '../report/model.js';
+import type { AppContext } from '../rules/evaluate-app.js';
+
+export function mergeCodeFacts(app: AppReport, context: AppContext, facts: CodeFacts): void {
+  app.dex.push(...facts.dex);
+  mergeByKey(app.endpoints, facts.endpoints, (e) => e.value);
+  mergeByKey(app.apis, facts.apis, (a) => a.api);
+  context.classNames = [...new Set([...context.classNames, ...facts.classNames])].sort();
+  for (const [caller, callees] of facts.calls) {
+    const into = context.calls.get(caller);
+    if (into) for (const c of callees) into.add(c);
+    else context.calls.set(caller, new Set(callees));
+  }
+}
+
+function mergeByKey<T extends { locations: CodeLocation[] }>(into: T[], from: T[], key: (t: T) => string): void {
+  const index = new Map(into.map((t) => [key(t), t]));
+  for (const item of from) {
+    const existing = index.get(key(item));
+    if (!existing) {
+      into.push(item);
+      index.set(key(item), item);
+      continue;
+    }
+    const seen = new Set(existing.locations.map(locKey));
+    for (const l of item.locations) if (!seen.has(locKey(l))) existing.locations.push(l);
+  }
+  into.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
+const locKey = (l: CodeLocation) => `${l.dex}\0${l.class}\0${l.method}`;
+
+/** The odex/vdex that holds an APK's code, by the layouts of Android 5–13. */
+export function codeOwnerKey(innerPath: string): string | null {
+  // <dir>/<name>.apk  ←  <dir>/oat/<arch>/<name>.vdex|.odex
+  const m = /^(.*?)(?:\/)?oat\/[^/]+\/([^/]+)\.(?:vdex|odex)$/.exec(innerPath);
+  if (m) return `${m[1]}/${m[2]}`;
+  const a = /^(.*)\/([^/]+)\.(?:apk|jar)$/.exec(innerPath);
+  return a ? `${a[1]}/${a[2]}` : null;
+}
