@@ -234,27 +234,34 @@ function phoneHome(app: AppReport, ctx: AppContext, sigs: Signatures, sites: Sit
   const transportEps = [...(canNet ? remote : []), ...(canSms && sites.sms.length ? smsEps : [])];
   if (!sites.data.length || !transportEps.length) return [];
 
-  // Network code: call sites of network APIs and SMS senders, and the methods holding the endpoint strings.
+  // Network code: call sites of network APIs and SMS senders. Only when the app has none (native
+  // or unlisted HTTP stacks) do the methods holding the endpoint strings stand in for it.
   const netSites: Site[] = [...sites.net, ...sites.sms].map(toSite);
-  for (const e of transportEps) {
-    for (const l of e.endpoint.locations) netSites.push({ key: `${l.class}.${l.method}`, cls: l.class, method: l.method, dex: l.dex, what: e.endpoint.value });
+  if (!netSites.length) {
+    for (const e of transportEps) {
+      for (const l of e.endpoint.locations) netSites.push({ key: `${l.class}.${l.method}`, cls: l.class, method: l.method, dex: l.dex, what: e.endpoint.value });
+    }
   }
   const readSites = sites.data.map(toSite);
   const calls = bridgedCalls(app, ctx);
-  const link = findLink(readSites, netSites, calls);
+  const found = findLink(readSites, netSites, calls);
   const receivers = triggerReceivers(app, sigs);
   const kinds = sortUnique(sites.data.map((d) => d.category.id));
   const identifierKinds = kinds.filter((k) => sigs.categories.find((c) => c.id === k)?.group === 'identifier');
 
-  // Which endpoints belong to the linked network code: those are the ones that matter for boosts.
+  // A link counts only if a hardcoded endpoint sits in the linked code (a class on the path):
+  // an app that reads the clipboard next to a sample URL and uses a library's HTTP elsewhere
+  // does not send the clipboard there.
   const linkedClasses = new Set<string>();
-  if (link) {
-    linkedClasses.add(outerClass(link.net.cls));
+  if (found) {
+    linkedClasses.add(outerClass(found.net.cls));
+    linkedClasses.add(outerClass(found.read.cls));
     // call paths list methods ("pkg.Class.method"); class-level links list classes already.
-    const methods = link.kind === 'call-path' || link.kind === 'same-method';
-    for (const k of link.toNet) linkedClasses.add(outerClass(methods ? splitKey(k).cls : k));
+    const methods = found.kind === 'call-path' || found.kind === 'same-method';
+    for (const k of [...found.toNet, ...found.toRead]) linkedClasses.add(outerClass(methods ? splitKey(k).cls : k));
   }
   const nearEps = transportEps.filter((e) => e.endpoint.locations.some((l) => linkedClasses.has(outerClass(l.class))));
+  const link = found && nearEps.length ? found : null;
   const boostEps = nearEps.length ? nearEps : transportEps;
   const cleartext = boostEps.some((e) => e.cleartext || e.sms);
   const knownEps = transportEps.filter((e) => e.known && e.known.kind !== 'tracker');
@@ -297,6 +304,8 @@ function phoneHome(app: AppReport, ctx: AppContext, sigs: Signatures, sites: Sit
     evidence.push(describeLink(link));
     const entry = findEntryPath(receivers.map((r) => r.component), new Set([link.toRead[0]!, link.read.key, link.net.key]), calls);
     if (entry && entry.length > 1) evidence.push(`entry: ${entry.join(' → ')}`);
+  } else if (found) {
+    evidence.push(`${describeLink(found)}, but no hardcoded endpoint sits in that code`);
   } else {
     evidence.push('no code path found between the data reads and the network code');
   }
