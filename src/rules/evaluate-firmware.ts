@@ -124,7 +124,9 @@ function activationClients(report: Report, sigs: Signatures): Finding[] {
   const region = REGION_PROPS.filter((k) => props[k] !== undefined).map((k) => `${k}=${props[k]}`);
   const evidence = hits.map((h) => `${h.app.package ?? '(unknown)'} at ${h.app.path}: ${h.why}`);
   if (region.length) evidence.push(`region: ${region.join(', ')}`);
-  const refs = [...new Set(hits.flatMap((h) => h.app.findings.filter((x) => x.rule === 'phone-home' || x.rule === 'known-component').flatMap((x) => x.references ?? [])))].sort();
+  // The sources about the component and its hosts, not the API documentation the app rule cites.
+  const refs = [...new Set(hits.flatMap((h) => h.app.findings.filter((x) => x.rule === 'phone-home' || x.rule === 'known-component' || x.rule === 'known-host')
+    .flatMap((x) => x.references ?? []).filter((r) => !r.startsWith('https://developer.android.com/'))))].sort();
   const names = [...new Set(hits.map((h) => h.app.package ?? h.app.path))].sort();
   return [f('activation-client-present', maxSeverity(hits)!, evidence, refs.length ? refs : [BUILD_SECURITY_REF],
     hits.length === 1 ? { path: hits[0]!.app.path, package: hits[0]!.app.package ?? undefined } : {},
