@@ -1,0 +1,114 @@
+// Summarises V8 .cpuprofile files (from `node --cpu-prof`) into the functions that take the most
+// self time, named file:function:line with paths relative to the project, so a hotspot can be
+// handed to the owner of that file. Several profiles (main thread + workers) are merged.
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+interface CallFrame { functionName: string; url: string; lineNumber: number }
+interface ProfileNode { id: number; callFrame: CallFrame; hitCount?: number; children?: number[] }
+interface CpuProfile { nodes: ProfileNode[]; samples?: number[]; timeDeltas?: number[]; startTime: number; endTime: number }
+
+export interface Hotspot { name: string; selfMs: number; selfPct: number; totalMs: number; totalPct: number }
+export interface ProfileSummary { totalMs: number; bySelf: Hotspot[]; byFile: Hotspot[]; byTotal: Hotspot[] }
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+function frameName(cf: CallFrame, root: string): string {
+  if (!cf.url) return cf.functionName.startsWith('(') ? cf.functionName : `(native ${cf.functionName || '?'})`;
+  let file = cf.url.startsWith('file://') ? fileURLToPath(cf.url) : cf.url;
+  if (file.startsWith('/')) file = relative(root, file);
+  // Built copies live in bench/work/dist: name the source file the owner edits.
+  if (/(^|\/)node_modules\//.test(file)) file = file.replace(/^.*node_modules\//, 'node_modules/');
+  // Built copies live in bench/work/dist: name the source file the owner edits.
+  else if (file.startsWith('bench/work/dist/')) file = file.replace(/^bench\/work\/dist\//, 'src/').replace(/\.js$/, '.ts');
+  return `${file}:${cf.functionName || '(anonymous)'}:${cf.lineNumber + 1}`;
+}
+
+function fileOf(name: string): string {
+  const i = name.startsWith('node:') ? name.indexOf(':', 5) : name.indexOf(':');
+  return i < 0 ? name : name.slice(0, i);
+}
+
+/** Merges the profiles and ranks functions by self time and by inclusive (total) time. */
+export function summariseProfiles(files: string[], top = 15, root = ROOT): ProfileSummary {
+  const self = new Map<string, number>();
+  const total = new Map<string, number>();
+  let totalMs = 0;
+  for (const f of files) {
+    const p = JSON.parse(readFileSync(f, 'utf8')) as CpuProfile;
+    const byId = new Map(p.nodes.map((n) => [n.id, n]));
+    const parent = new Map<number, number>();
+    for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+    const nodeMs = new Map<number, number>();
+    const samples = p.samples ?? [];
+    const deltas = p.timeDeltas ?? [];
+    // Each sample's time is the delta to the next sample (V8 records the delta before it).
+    for (let i = 0; i < samples.length; i++) {
+      const ms = (deltas[i + 1] ?? 0) / 1000;
+      nodeMs.set(samples[i], (nodeMs.get(samples[i]) ?? 0) + ms);
+    }
+    for (const [id, ms] of nodeMs) {
+      const node = byId.get(id);
+      if (!node) continue;
+      const name = frameName(node.callFrame, root);
+      if (name === '(idle)') continue;
+      totalMs += ms;
+      self.set(name, (self.get(name) ?? 0) + ms);
+      // Inclusive time: count each distinct function once per stack (recursion must not double count).
+      const seen = new Set<string>();
+      for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+        const nm = frameName(byId.get(cur)!.callFrame, root);
+        if (seen.has(nm)) continue;
+        seen.add(nm);
+        total.set(nm, (total.get(nm) ?? 0) + ms);
+      }
+    }
+  }
+  const pct = (ms: number) => (totalMs ? (100 * ms) / totalMs : 0);
+  const mk = (name: string): Hotspot => {
+    const s = self.get(name) ?? 0, t = total.get(name) ?? 0;
+    return { name, selfMs: s, selfPct: pct(s), totalMs: t, totalPct: pct(t) };
+  };
+  const bySelf = [...self.keys()].map(mk).sort((a, b) => b.selfMs - a.selfMs).slice(0, top);
+  const fileSelf = new Map<string, number>();
+  for (const [name, ms] of self) fileSelf.set(fileOf(name), (fileSelf.get(fileOf(name)) ?? 0) + ms);
+  const byFile = [...fileSelf].map(([name, ms]) => ({ name, selfMs: ms, selfPct: pct(ms), totalMs: ms, totalPct: pct(ms) }))
+    .sort((a, b) => b.selfMs - a.selfMs).slice(0, top);
+  const byTotal = [...total.keys()].filter((n) => n.startsWith('src/')).map(mk)
+    .sort((a, b) => b.totalMs - a.totalMs).slice(0, top);
+  return { totalMs, bySelf, byFile, byTotal };
+}
+
+export function renderSummary(title: string, s: ProfileSummary): string {
+  const row = (h: Hotspot, withTotal: boolean) =>
+    `| \`${h.name}\` | ${h.selfMs.toFixed(0)} | ${h.selfPct.toFixed(1)} %${withTotal ? ` | ${h.totalPct.toFixed(1)} %` : ''} |`;
+  return [
+    `#### ${title} (${(s.totalMs / 1000).toFixed(2)} s of samples, idle excluded)`,
+    '',
+    'Self time by function:',
+    '',
+    '| function | self ms | self % | incl. % |',
+    '|---|---:|---:|---:|',
+    ...s.bySelf.map((h) => row(h, true)),
+    '',
+    'Self time by file:',
+    '',
+    '| file | self ms | self % |',
+    '|---|---:|---:|',
+    ...s.byFile.map((h) => row(h, false)),
+    '',
+    'Inclusive time of romscan functions:',
+    '',
+    '| function | self ms | self % | incl. % |',
+    '|---|---:|---:|---:|',
+    ...s.byTotal.map((h) => row(h, true)),
+    '',
+  ].join('\n');
+}
+
+// `node --import tsx bench/profile-summary.ts FILE.cpuprofile...` prints the tables.
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const files = process.argv.slice(2);
+  console.log(renderSummary(files.join(', '), summariseProfiles(files, 25, process.cwd())));
+}
