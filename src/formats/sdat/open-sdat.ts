@@ -7,7 +7,8 @@ import { ExtentSource, readAll, type Extent, type Source } from '../../io/source
 import type { Anomaly } from '../../io/anomaly.js';
 import { TruncatedError, UnsupportedError } from '../../io/errors/index.js';
 import { checkLimit } from '../../io/limits.js';
-import { BrotliStreamSource, type BrotliStreamOptions } from '../brotli/brotli-stream-source.js';
+import { StreamDecodedSource, type StreamSourceOptions } from '../../io/stream-source.js';
+import { BROTLI_CODEC } from '../brotli/brotli-codec.js';
 import { parseTransferList, type TransferList } from './transfer-list.js';
 import { layoutSegments, type Segment } from './layout-segments.js';
 
@@ -112,7 +113,7 @@ class SdatDevice implements SdatSource {
 
 /**
  * Opens a block OTA partition. `newDat` is `X.new.dat` (plain) or `X.new.dat.br` (`compressed`);
- * a brotli stream is decoded forward on demand with bounded memory (see BrotliStreamSource).
+ * a brotli stream is decoded forward on demand with bounded memory (see StreamDecodedSource).
  * `path` is the virtual path of the resulting block device.
  */
 export async function openSdat(
@@ -120,7 +121,7 @@ export async function openSdat(
   newDat: Source,
   compressed: boolean,
   path: string,
-  brotliOptions?: BrotliStreamOptions,
+  brotliOptions?: StreamSourceOptions,
 ): Promise<SdatSource> {
   const bytes = await readAll(transferList, 'MAX_METADATA_BYTES');
   const tl = parseTransferList(new TextDecoder('latin1').decode(bytes), transferList.path);
@@ -129,7 +130,9 @@ export async function openSdat(
   let stream: Source | null = null;
   if (layout.newDataBytes > 0) {
     if (compressed) {
-      stream = new BrotliStreamSource(newDat, layout.newDataBytes, newDat.path, brotliOptions);
+      // exactSize false: recovery's new-data reader stops once the commands have their blocks, so
+      // a longer stream is not an error there (a plain new.dat's surplus is only an anomaly).
+      stream = new StreamDecodedSource(BROTLI_CODEC, newDat, layout.newDataBytes, newDat.path, { exactSize: false, ...brotliOptions });
     } else {
       if (newDat.size < layout.newDataBytes) {
         throw new TruncatedError(`new.dat has ${newDat.size} bytes, transfer list needs ${layout.newDataBytes}`, newDat.size, newDat.path);

@@ -1,9 +1,22 @@
 // Bounded raw-deflate (RFC 1951) decoding of one zip entry. The declared size is checked against
 // a named limit and the deflate ratio before anything is allocated, and zlib is told never to
 // produce more than the declared size, so a bomb costs at most `limit` bytes, never an OOM.
-import { inflateRawSync } from 'node:zlib';
+// Entries too big to hold (a factory zip's deflated system.img) are read through
+// StreamDecodedSource with INFLATE_RAW_CODEC instead, which never decodes past the declared size.
+import { createInflateRaw, inflateRawSync } from 'node:zlib';
 import { FormatError, LimitError } from '../../io/errors/index.js';
 import { checkLimit, type LimitName } from '../../io/limits.js';
+import type { StreamCodec } from '../../io/stream-source.js';
+
+/** zlib's inflate state is ~7 KiB plus the 32 KiB window deflate allows (RFC 1951 §2). */
+const INFLATE_STATE_BYTES = 7 * 1024 + 32 * 1024;
+
+/** Raw deflate as a forward-only stream codec: a parked decoder costs ~40 KiB, so many fit. */
+export const INFLATE_RAW_CODEC: StreamCodec = {
+  name: 'deflate',
+  create: () => createInflateRaw({ chunkSize: 64 * 1024 }),
+  stateBytes: () => INFLATE_STATE_BYTES,
+};
 
 /**
  * Inflates `compressed` to exactly `expectedSize` bytes (the central directory's size, which

@@ -15,9 +15,10 @@ import yauzl from 'yauzl';
 import { ByteReader } from '../../io/byte-reader.js';
 import { FormatError, TruncatedError, UnsupportedError } from '../../io/errors/index.js';
 import type { Anomaly } from '../../io/anomaly.js';
-import { checkLimit, type LimitName } from '../../io/limits.js';
+import { checkLimit, LIMITS, type LimitName } from '../../io/limits.js';
 import { DecodedSource, SliceSource, type Source } from '../../io/source.js';
-import { inflateBounded } from './inflate.js';
+import { StreamDecodedSource } from '../../io/stream-source.js';
+import { INFLATE_RAW_CODEC, inflateBounded } from './inflate.js';
 import {
   EOCD_SIZE, FLAG_DATA_DESCRIPTOR, LOCAL_FILE_HEADER_SIGNATURE, LOCAL_FILE_HEADER_SIZE, MAX_EOCD_SEARCH,
   METHOD_DEFLATED, METHOD_STORED, ZIP64_EOCD_LOCATOR_SIZE, ZIP64_EOCD_SIZE, eocdNeedsZip64, findEocd,
@@ -50,7 +51,10 @@ export interface ZipArchive {
   find(name: string): ZipEntryInfo | undefined;
   /** The whole entry, inflated, bounded by `limit` (default MAX_INFLATED_ENTRY_BYTES) and MAX_INFLATE_RATIO. */
   read(entry: ZipEntryInfo, limit?: LimitName): Promise<Uint8Array>;
-  /** Stored: a zero-copy slice of the archive. Deflated: decoded on first read. */
+  /**
+   * Stored: a zero-copy slice of the archive. Deflated: inflated whole on first read up to
+   * MAX_BUFFERED_INFLATE_BYTES, past that a StreamDecodedSource (bounded memory, forward decoding).
+   */
   open(entry: ZipEntryInfo): Promise<Source>;
 }
 
@@ -326,7 +330,27 @@ class ZipArchiveImpl implements ZipArchive {
     if (entry.method !== METHOD_DEFLATED) {
       throw new UnsupportedError(`zip: compression method ${entry.method} of ${JSON.stringify(entry.name)}`, entry.localHeaderOffset, this.path, { method: entry.method });
     }
-    return new DecodedSource(() => this.read(entry, 'MAX_DECODED_BYTES'), entry.uncompressedSize, path);
+    if (entry.uncompressedSize <= LIMITS.MAX_BUFFERED_INFLATE_BYTES) {
+      return new DecodedSource(() => this.read(entry, 'MAX_BUFFERED_INFLATE_BYTES'), entry.uncompressedSize, path);
+    }
+    // Too big to hold (a factory zip's system.img): inflate forward on demand, never past the
+    // declared size. The same checks as read() come first, before any decoder starts.
+    const offset = entry.localHeaderOffset;
+    if (entry.compressedSize === 0) throw new FormatError(`zip: deflated entry of ${entry.uncompressedSize} bytes has no compressed data`, offset, path);
+    checkLimit('MAX_INFLATE_RATIO', Math.floor(entry.uncompressedSize / entry.compressedSize), 'inflate ratio', offset, path);
+    const dataOffset = await this.dataOffset(entry);
+    if (dataOffset + entry.compressedSize > this.source.size) {
+      throw new TruncatedError(`zip: compressed data of ${JSON.stringify(entry.name)} [0x${dataOffset.toString(16)}, +${entry.compressedSize}) runs past the end of the archive`, dataOffset, this.path);
+    }
+    const compressed = new SliceSource(this.source, dataOffset, entry.compressedSize, path);
+    return new StreamDecodedSource(INFLATE_RAW_CODEC, compressed, entry.uncompressedSize, path, {
+      onComplete: (crc) => {
+        // Android does not check CRCs (kCrcChecksEnabled = false), so a mismatch is only an oddity.
+        if (crc >>> 0 !== entry.crc32) {
+          this.noteOnce(`entry ${JSON.stringify(entry.name)} CRC-32 is ${hex(crc >>> 0)}, central directory says ${hex(entry.crc32)} (Android does not check)`, entry.localHeaderOffset);
+        }
+      },
+    });
   }
 }
 
