@@ -1,22 +1,12 @@
-// Entry point of `romscan tui`: the progress screen while load() scans (or reads a report), then
-// the browser, on the terminal's alternate screen so quitting gives the shell back untouched.
+// Mounts the TUI: the progress screen while load() scans (or reads a report), then the browser,
+// on the terminal's alternate screen so quitting gives the shell back untouched. Loaded by
+// run-tui.ts after it has chosen React's production build.
 import { readFileSync } from 'node:fs';
 import { render } from 'ink';
-import type { Report } from '../report/model.js';
-import type { ScanProgress } from '../scan/progress.js';
 import { colorEnabled, makeTheme, ThemeContext } from './components/theme.js';
 import { TuiApp } from './components/tui-app.js';
 
-export interface TuiInput {
-  mode: 'report' | 'diff';
-  names: string[];
-  /** The diff is read with the `diff --format json` shape (src/diff's ReportDiff) and tolerates missing parts. */
-  load: (onProgress: (p: ScanProgress) => void) => Promise<{ report: Report; base?: Report; diff?: unknown }>;
-  /** Extension: signatures directory whose permissions.json gives protection levels (default: the shipped one). */
-  signaturesDir?: string;
-  /** Extension: where `e` writes exports (default: the current directory). */
-  exportDir?: string;
-}
+import type { TuiInput } from './run-tui.js';
 
 const ALT_SCREEN_ON = '\x1b[?1049h\x1b[H';
 const ALT_SCREEN_OFF = '\x1b[?1049l';
@@ -36,7 +26,7 @@ function readPermissionLevels(dir: string | undefined): Record<string, string> {
   }
 }
 
-export async function runTui(input: TuiInput): Promise<void> {
+export async function startTui(input: TuiInput): Promise<void> {
   const stdout = process.stdout;
   const alt = stdout.isTTY === true;
   let outcome: { how: 'quit' | 'aborted'; error?: unknown } = { how: 'quit' };

@@ -8,6 +8,7 @@ import { visibleScroll, type PaneInfo } from '../state/panes.js';
 import type { State } from '../state/state.js';
 import { fit } from '../text.js';
 import { LineRow } from './line-row.js';
+import { useTheme, type Theme } from './theme.js';
 
 interface Columns { label: number; partition: number; privilege: number; name: number }
 
@@ -33,21 +34,46 @@ export function appRowLine(r: AppRow, c: Columns): Line {
   return { segs };
 }
 
+/**
+ * A row as one Box of fixed-width columns instead of one space-padded string: Ink's output pass
+ * costs time per character, and the padding between columns is most of a list row.
+ */
+function AppRowColumns({ row: r, c }: { row: AppRow; c: Columns }) {
+  const theme = useTheme();
+  const t = (tone: Parameters<Theme['tone']>[0]) => theme.tone(tone);
+  const sev = r.worst ? t(SEVERITY_TONE[r.worst]) : {};
+  const priv = r.privilege === 'platform' || r.privilege === 'privileged' ? t('warn') : t('muted');
+  return (
+    <Box height={1}>
+      <Box width={6} justifyContent="flex-end" paddingRight={1}><Text dimColor={!r.risk && theme.color}>{r.risk}</Text></Box>
+      <Box width={5}><Text color={sev.color} bold>{r.worst ? SEVERITY_LABEL[r.worst] : ''}</Text></Box>
+      <Box width={c.name}><Text color={r.findingCount ? t('accent').color : undefined} wrap="truncate">{r.name}</Text></Box>
+      {c.label ? <Box width={c.label}><Text dimColor={theme.color} wrap="truncate">{r.label}</Text></Box> : null}
+      {c.partition ? <Box width={c.partition}><Text dimColor={theme.color} wrap="truncate">{r.partition}</Text></Box> : null}
+      {c.privilege ? <Box width={c.privilege}><Text color={priv.color} dimColor={priv.dimColor} wrap="truncate">{r.privilege}</Text></Box> : null}
+      <Box width={4} justifyContent="flex-end"><Text dimColor={!r.findingCount && theme.color}>{r.findingCount || '·'}</Text></Box>
+    </Box>
+  );
+}
+
 export function AppsView({ state, pane }: { state: State; pane: PaneInfo }) {
   const c = appColumns(pane.width);
   const { rows: visible } = state.apps;
   const scroll = visibleScroll(pane.state, pane.height, visible.length);
   const arrow = state.apps.reversed ? '↑' : '↓';
   const mark = (k: string) => (state.apps.sort === k ? arrow : ' ');
-  const header = fit(`${mark('risk')}risk`, 6, 'right') + 'sev  ' + fit(`${mark('name')}package`, c.name)
+  const header = fit(`${mark('risk')}risk`, 5, 'right') + ' sev  ' + fit(`${mark('name')}package`, c.name)
     + (c.label ? fit('label', c.label) : '') + (c.partition ? fit(`${mark('partition')}partition`, c.partition) : '')
     + (c.privilege ? fit(`${mark('privilege')}privilege`, c.privilege) : '') + fit('find', 4, 'right');
   const rows = [];
-  for (let i = 0; i < pane.height; i++) {
+  const n = Math.min(pane.height, Math.max(0, visible.length - scroll));
+  for (let i = 0; i < n; i++) {
     const idx = scroll + i;
     const appIndex = visible[idx];
     const row = appIndex === undefined ? undefined : state.model.rows[appIndex];
-    rows.push(<LineRow key={i} line={row ? appRowLine(row, c) : undefined} width={pane.width} highlight={idx === pane.state.cursor && row ? 'focused' : 'none'} />);
+    if (!row) continue;
+    if (idx === pane.state.cursor) rows.push(<LineRow key={i} line={appRowLine(row, c)} width={pane.width} highlight="focused" />);
+    else rows.push(<AppRowColumns key={i} row={row} c={c} />);
   }
   const empty = !visible.length;
   return (

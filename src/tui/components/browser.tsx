@@ -38,7 +38,7 @@ export function BrowserView({ state }: { state: State }) {
   return (
     <Box flexDirection="column" width={state.cols}>
       <TabBar state={state} />
-      <Box height={body} flexDirection="column" overflow="hidden">{view}</Box>
+      <Box height={body} flexDirection="column">{view}</Box>
       <MenuBox state={state} />
       <StatusBar state={state} />
     </Box>

@@ -8,7 +8,9 @@ export function LinePane({ pane, focused }: { pane: PaneInfo; focused: boolean }
   const lines = pane.lines ?? [];
   const scroll = visibleScroll(pane.state, pane.height, lines.length);
   const rows = [];
-  for (let i = 0; i < pane.height; i++) {
+  // Rows past the end are not drawn at all: the Box's height keeps the layout.
+  const n = Math.min(pane.height, Math.max(0, lines.length - scroll));
+  for (let i = 0; i < n; i++) {
     const idx = scroll + i;
     const hl = idx === pane.state.cursor && idx < lines.length ? (focused ? 'focused' : 'unfocused') : 'none';
     rows.push(<LineRow key={i} line={lines[idx]} width={pane.width} highlight={hl} />);

@@ -28,7 +28,7 @@ export function sectionCounts(app: AppReport): (number | null)[] {
 const yesNo = (v: boolean | null | undefined): string => (v === null || v === undefined ? '—' : v ? 'yes' : 'no');
 const none = (what: string): Line => line(seg(`  no ${what}`, 'muted'));
 const kv = (k: string, v: string | null, tone?: 'bad' | 'warn' | 'good'): Line =>
-  line(seg(`  ${k.padEnd(20)}`, 'muted'), v === null ? seg('—', 'muted') : seg(v, tone));
+  ({ ...line(seg(`  ${k.padEnd(20)}`, 'muted'), v === null ? seg('—', 'muted') : seg(v, tone)), hang: 22 });
 
 function locationLines(locs: readonly CodeLocation[], indent: string): Line[] {
   return locs.map((l) => line(seg(`${indent}at `, 'muted'), seg(`${l.class}.${l.method}`), seg(`  ${l.dex}`, 'muted')));
@@ -103,6 +103,10 @@ function permissions(model: TuiModel, a: AppReport): Line[] {
   return out;
 }
 
+const PLURAL: Record<string, string> = {
+  activity: 'ACTIVITIES', 'activity-alias': 'ACTIVITY ALIASES', service: 'SERVICES', receiver: 'RECEIVERS', provider: 'PROVIDERS',
+};
+
 function components(a: AppReport): Line[] {
   if (!a.components.length) return [none('components')];
   const out: Line[] = [];
@@ -112,7 +116,7 @@ function components(a: AppReport): Line[] {
   for (const c of sorted) {
     if (c.type !== last) {
       if (last) out.push(line(''));
-      out.push(line(seg(`${c.type.toUpperCase()}S`, 'heading', true), seg(`  ${a.components.filter((x) => x.type === c.type).length}`, 'muted')));
+      out.push(line(seg(PLURAL[c.type] ?? c.type.toUpperCase(), 'heading', true), seg(`  ${a.components.filter((x) => x.type === c.type).length}`, 'muted')));
       last = c.type;
     }
     const segs: Seg[] = [seg(c.exported ? '  E ' : '    ', c.permission ? 'warn' : 'bad', true), seg(c.name)];

@@ -26,6 +26,7 @@ export interface AppRow {
   findingCount: number;
   /** Lowercase package + label + path, for filter-as-you-type. */
   haystack: string;
+  sortName: string;
 }
 
 export interface FindingItem { finding: Finding; source: 'report' | 'base'; appIndex: number | null; where: string }
@@ -96,6 +97,7 @@ function buildRows(report: Report): AppRow[] {
       index, app, name, label, partition: partition ?? '-', privilege, risk,
       worst: worstSeverity(app.findings), findingCount: app.findings.length,
       haystack: `${app.package ?? ''}\u0000${app.label ?? ''}\u0000${app.path}`.toLowerCase(),
+      sortName: name.toLowerCase(),
     };
   });
 }
@@ -156,19 +158,21 @@ export function buildModel(input: ModelInput): TuiModel {
   };
 }
 
-const collator = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
+// Plain code-unit order of lowercased names: package names are ASCII, and Intl.Collator is ten
+// times slower on a 10,000-app first sort.
+const cmpStr = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** App indices in sort order (ascending sense of the key; the reducer reverses for descending). */
 export function sortedIndices(model: TuiModel, key: SortKey): number[] {
   const hit = model.sortCache.get(key);
   if (hit) return hit;
   const rows = model.rows;
-  const byName = (a: AppRow, b: AppRow) => collator.compare(a.name, b.name) || collator.compare(a.app.path, b.app.path);
+  const byName = (a: AppRow, b: AppRow) => cmpStr(a.sortName, b.sortName) || cmpStr(a.app.path, b.app.path);
   const cmp: Record<SortKey, (a: AppRow, b: AppRow) => number> = {
     // Riskiest first is the natural reading of "sort by risk", so ascending here means risk descending.
     risk: (a, b) => b.risk - a.risk || byName(a, b),
     name: byName,
-    partition: (a, b) => collator.compare(a.partition, b.partition) || byName(a, b),
+    partition: (a, b) => cmpStr(a.partition, b.partition) || byName(a, b),
     privilege: (a, b) => PRIVILEGES.indexOf(a.privilege) - PRIVILEGES.indexOf(b.privilege) || byName(a, b),
   };
   const order = rows.map((r) => r.index).sort((a, b) => cmp[key](rows[a]!, rows[b]!));

@@ -14,14 +14,21 @@ export function diffSectionCounts(model: TuiModel): number[] {
   return [d.apps.added.length, d.apps.removed.length, d.apps.changed.length, d.findings.added.length, d.findings.removed.length, d.buildProps.length];
 }
 
+const indexers = new WeakMap<readonly AppRow[], (ref: DiffAppRef) => number | null>();
+
+/** Finds a diff's app in a report: by virtual path, else by package. Built once per report. */
 function indexer(rows: readonly AppRow[]): (ref: DiffAppRef) => number | null {
+  const hit = indexers.get(rows);
+  if (hit) return hit;
   const byPath = new Map<string, number>();
   const byPkg = new Map<string, number>();
   for (const r of rows) {
     if (!byPath.has(r.app.path)) byPath.set(r.app.path, r.index);
     if (r.app.package && !byPkg.has(r.app.package)) byPkg.set(r.app.package, r.index);
   }
-  return (ref) => (ref.path !== null ? byPath.get(ref.path) : undefined) ?? (ref.package !== null ? byPkg.get(ref.package) : undefined) ?? null;
+  const find = (ref: DiffAppRef) => (ref.path !== null ? byPath.get(ref.path) : undefined) ?? (ref.package !== null ? byPkg.get(ref.package) : undefined) ?? null;
+  indexers.set(rows, find);
+  return find;
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -23,7 +23,7 @@ const KEYS: [string, string][] = [
 
 export function helpLines(): Line[] {
   const out: Line[] = [line(seg('KEYS', 'heading', true))];
-  for (const [k, v] of KEYS) out.push(line(seg(`  ${k.padEnd(20)}`, 'accent'), seg(v)));
+  for (const [k, v] of KEYS) out.push({ ...line(seg(`  ${k.padEnd(18)}`, 'accent'), seg(v)), hang: 20 });
   out.push(line(''), line(seg('RISK', 'heading', true)));
   out.push(line(seg(`  Sum over the app's findings: ${Object.entries(SEVERITY_WEIGHT).reverse().map(([s, w]) => `${s} ${w}`).join(', ')};`)));
   out.push(line(seg(`  plus ${PRIVILEGE_WEIGHT.platform} if platform-signed, ${PRIVILEGE_WEIGHT.privileged} if privileged.`)));

@@ -13,10 +13,16 @@ export interface Seg { text: string; tone?: Tone; bold?: boolean }
 /** What Enter on a line opens: an app of the report (or of the diff's base report). */
 export interface Target { source: 'report' | 'base'; index: number; section?: number }
 
-export interface Line { segs: Seg[]; target?: Target }
+export interface Line {
+  segs: Seg[];
+  target?: Target;
+  /** Indent of continuation rows when the line wraps (default: its own indent + 2), e.g. to align under a value column. */
+  hang?: number;
+}
 
 export function seg(text: string, tone?: Tone, bold?: boolean): Seg {
-  const s: Seg = { text: sanitize(text) };
+  // Reports are untrusted JSON: a number where a string belongs must not crash the screen.
+  const s: Seg = { text: sanitize(typeof text === 'string' ? text : String(text)) };
   if (tone) s.tone = tone;
   if (bold) s.bold = true;
   return s;
@@ -63,30 +69,38 @@ export function wrapLines(lines: readonly Line[], width: number): Line[] {
     if (segsWidth(l.segs) <= width) { out.push(l); continue; }
     const first = l.segs[0]?.text ?? '';
     const indentLen = Math.min(first.length - first.trimStart().length, Math.floor(width / 2));
-    const contIndent = ' '.repeat(Math.min(indentLen + 2, Math.floor(width / 2)));
+    const contIndent = ' '.repeat(Math.min(l.hang ?? indentLen + 2, Math.floor(width / 2)));
     let row: Seg[] = [];
     let rowLeft = width;
     const flush = () => {
       out.push(l.target ? { segs: row, target: l.target } : { segs: row });
-      row = [{ text: contIndent }];
+      row = contIndent ? [{ text: contIndent }] : [];
       rowLeft = width - contIndent.length;
     };
     for (const s of l.segs) {
       let text = s.text;
       while (text) {
         if (rowLeft <= 0) flush();
-        const cut = sliceToWidth(text, rowLeft);
+        let cut = sliceToWidth(text, rowLeft);
         if (!cut.text) { // a wide character that does not fit in the last column
           flush();
           continue;
         }
+        if (cut.text.length < text.length && text[cut.text.length] !== ' ') {
+          // Words break at the last space that fits; URLs and hashes have none and break anywhere.
+          const space = cut.text.lastIndexOf(' ');
+          if (space >= 0) cut = sliceToWidth(text, textWidth(text.slice(0, space + 1)));
+        }
         row.push({ ...s, text: cut.text });
         rowLeft -= cut.width;
         text = text.slice(cut.text.length);
-        if (text) flush();
+        if (text) {
+          flush();
+          text = text.replace(/^ +/, ''); // the space a row broke at is not carried to the next row
+        }
       }
     }
-    if (row.length && !(row.length === 1 && row[0]!.text === contIndent)) {
+    if (row.length && !(row.length === 1 && row[0]!.text === contIndent && contIndent)) {
       out.push(l.target ? { segs: row, target: l.target } : { segs: row });
     }
   }

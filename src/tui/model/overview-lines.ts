@@ -48,7 +48,7 @@ export const SEVERITY_TONE: Record<Severity, Severity> = { critical: 'critical',
 export const SEVERITY_LABEL: Record<Severity, string> = { critical: 'CRIT', high: 'HIGH', medium: 'MED', low: 'LOW', info: 'INFO' };
 
 function kv(key: string, value: string | null, width = 16): Line {
-  return line(seg(`  ${key.padEnd(width)}`, 'muted'), value === null ? seg('—', 'muted') : seg(value));
+  return { ...line(seg(`  ${key.padEnd(width)}`, 'muted'), value === null ? seg('—', 'muted') : seg(value)), hang: width + 2 };
 }
 
 function counts(entries: [string, number][]): Seg[] {

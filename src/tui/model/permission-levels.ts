@@ -16,6 +16,14 @@ const DANGEROUS = [
   'READ_MEDIA_IMAGES', 'READ_MEDIA_VIDEO', 'READ_MEDIA_AUDIO', 'READ_MEDIA_VISUAL_USER_SELECTED',
 ].map((n) => P + n).concat(['com.android.voicemail.permission.ADD_VOICEMAIL']);
 
+/** Install-time permissions nearly every app asks for, so a lone APK's list is not all "unknown". */
+const NORMAL = [
+  'INTERNET', 'ACCESS_NETWORK_STATE', 'ACCESS_WIFI_STATE', 'CHANGE_WIFI_STATE', 'CHANGE_NETWORK_STATE', 'WAKE_LOCK',
+  'RECEIVE_BOOT_COMPLETED', 'VIBRATE', 'FOREGROUND_SERVICE', 'BLUETOOTH', 'BLUETOOTH_ADMIN', 'NFC', 'SET_WALLPAPER',
+  'EXPAND_STATUS_BAR', 'GET_PACKAGE_SIZE', 'KILL_BACKGROUND_PROCESSES', 'MODIFY_AUDIO_SETTINGS', 'READ_SYNC_SETTINGS',
+  'WRITE_SYNC_SETTINGS', 'USE_FINGERPRINT', 'USE_BIOMETRIC', 'REORDER_TASKS', 'TRANSMIT_IR', 'QUERY_ALL_PACKAGES',
+].map((n) => P + n);
+
 export type PermissionGroup = 'dangerous' | 'privileged' | 'signature' | 'special' | 'normal' | 'unknown';
 
 export const PERMISSION_GROUPS: PermissionGroup[] = ['dangerous', 'privileged', 'signature', 'special', 'normal', 'unknown'];
@@ -34,6 +42,7 @@ export function permissionGroup(level: string | undefined): PermissionGroup {
 
 export function buildPermissionLevels(reports: readonly Report[], extra: Record<string, string> = {}): Map<string, string> {
   const m = new Map<string, string>();
+  for (const n of NORMAL) m.set(n, 'normal');
   for (const n of DANGEROUS) m.set(n, 'dangerous');
   for (const [n, l] of Object.entries(extra)) m.set(n, l);
   for (const r of reports) {
