@@ -3,8 +3,7 @@
 // largest APK however many the ROM holds.
 import { Piscina } from 'piscina';
 import { fileURLToPath } from 'node:url';
-import { runApkTask, type ApkTask } from './apk-task.js';
-import type { ApkAnalysis } from './analyze-apk.js';
+import { runApkTask, type ApkTask, type TaskResult } from './apk-task.js';
 
 export class ApkPool {
   private readonly pool: Piscina | null;
@@ -21,9 +20,9 @@ export class ApkPool {
   }
 
   /** Queues a task; resolves once there is room for another (back-pressure for the walker). */
-  async submit(task: ApkTask, done: (r: ApkAnalysis | null, error?: unknown) => void): Promise<void> {
+  async submit(task: ApkTask, done: (r: TaskResult, error?: unknown) => void): Promise<void> {
     const run = this.pool
-      ? this.pool.run(task, { transferList: transferable(task.bytes) }) as Promise<ApkAnalysis | null>
+      ? this.pool.run(task, { transferList: transferable(task.bytes) }) as Promise<TaskResult>
       : runApkTask(task);
     const p: Promise<void> = run.then((r) => done(r), (e) => done(null, e)).finally(() => this.inFlight.delete(p));
     this.inFlight.add(p);

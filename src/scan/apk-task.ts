@@ -1,19 +1,28 @@
-// One unit of work for the pool: the bytes of an APK (or jar) and where it was found.
-// The main thread does the I/O through the container chain; workers only parse, so a worker
-// never needs a Source that cannot cross threads.
+// One unit of work for the pool: the bytes of an APK, a jar, or an odexed app's vdex/odex, and
+// where it was found. The main thread does the I/O through the container chain; workers only
+// parse, so a worker never needs a Source that cannot cross threads.
 import { BufferSource } from '../io/source.js';
+import type { Anomaly } from '../io/anomaly.js';
 import { loadSignatures, apiWatchList } from '../rules/signatures.js';
+import { collectCodeFacts, type CodeFacts } from '../analysis/code-facts.js';
+import { parseVdex } from '../android/vdex/parse-vdex.js';
 import { analyzeApk, type ApkAnalysis } from './analyze-apk.js';
 
 export interface ApkTask {
+  kind: 'apk' | 'jar' | 'vdex';
   bytes: Uint8Array;
   path: string;
   partition: string | null;
   inFirmware: boolean;
-  /** A jar is scanned only for its code: no manifest expected, skipped when it has no dex. */
-  isJar: boolean;
   signaturesDir: string;
+  /** For vdex/odex: how the code file is named in locations, e.g. "oat/arm64/Foo.vdex". */
+  codeName?: string;
 }
+
+export type TaskResult =
+  | { kind: 'app'; analysis: ApkAnalysis }
+  | { kind: 'code'; facts: CodeFacts; anomalies: Anomaly[] }
+  | null;
 
 const watchCache = new Map<string, Map<string, string>>();
 
@@ -24,11 +33,25 @@ function watchFor(dir: string): Map<string, string> {
 }
 
 /** Returns null for a jar without code. */
-export async function runApkTask(task: ApkTask): Promise<ApkAnalysis | null> {
+export async function runApkTask(task: ApkTask): Promise<TaskResult> {
+  if (task.kind === 'vdex') {
+    const { dexes, anomalies } = parseVdex(task.bytes, task.path);
+    const facts = collectCodeFacts(dexes, watchFor(task.signaturesDir));
+    return { kind: 'code', facts: renameDex(facts, task.codeName ?? task.path), anomalies };
+  }
   const source = new BufferSource(task.bytes, task.path);
-  const result = await analyzeApk(source, {
-    watch: watchFor(task.signaturesDir), path: task.path, partition: task.partition, inFirmware: task.inFirmware, isJar: task.isJar,
+  const analysis = await analyzeApk(source, {
+    watch: watchFor(task.signaturesDir), path: task.path, partition: task.partition, inFirmware: task.inFirmware, isJar: task.kind === 'jar',
   });
-  if (task.isJar && result.app.dex.length === 0) return null;
-  return result;
+  if (task.kind === 'jar' && analysis.app.dex.length === 0) return null;
+  return { kind: 'app', analysis };
+}
+
+/** "classes.dex" → "oat/arm64/Foo.vdex!/classes.dex" in summaries and every location. */
+function renameDex(facts: CodeFacts, container: string): CodeFacts {
+  const rename = (n: string) => `${container}!/${n}`;
+  for (const d of facts.dex) d.name = rename(d.name);
+  for (const e of facts.endpoints) for (const l of e.locations) l.dex = rename(l.dex);
+  for (const a of facts.apis) for (const l of a.locations) l.dex = rename(l.dex);
+  return facts;
 }

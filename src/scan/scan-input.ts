@@ -20,6 +20,9 @@ import { SCHEMA_VERSION } from '../report/model.js';
 import { TOOL_VERSION } from '../version.js';
 import { analyzeApk, type ApkAnalysis } from './analyze-apk.js';
 import { ApkPool } from './apk-pool.js';
+import { mergeCodeFacts, codeOwnerKey } from './merge-code-facts.js';
+import type { CodeFacts } from '../analysis/code-facts.js';
+import type { Anomaly } from '../io/anomaly.js';
 import { toReportError } from './record-error.js';
 import { newProgress, type ScanProgress } from './progress.js';
 
@@ -80,6 +83,8 @@ const APK_MARKERS = ['AndroidManifest.xml', 'classes.dex', 'resources.arsc'];
 
 interface RomState {
   analyses: { found: FoundFile; analysis: ApkAnalysis }[];
+  /** Code of odexed apps (oat/<arch>/X.vdex), by owner key, merged into X.apk at the end. */
+  oatCode: Map<string, { found: FoundFile; facts: CodeFacts; anomalies: Anomaly[] }>;
   buildProps: Map<string, Record<string, string>>;
   privapp: Map<string, Set<string>>;
   defaultGrants: Map<string, Set<string>>;
@@ -93,7 +98,7 @@ async function scanFirmware(inputPath: string, name: string, kind: 'firmware' | 
     progress.elapsedMs = Date.now() - started;
     opts.onProgress?.(progress);
   };
-  const state: RomState = { analyses: [], buildProps: new Map(), privapp: new Map(), defaultGrants: new Map() };
+  const state: RomState = { analyses: [], oatCode: new Map(), buildProps: new Map(), privapp: new Map(), defaultGrants: new Map() };
   const pool = new ApkPool(opts.jobs);
   const fileErrors: Report['errors'] = [];
 
@@ -122,6 +127,13 @@ async function scanFirmware(inputPath: string, name: string, kind: 'firmware' | 
   const apps: AppReport[] = [];
   for (const { found, analysis } of state.analyses) {
     const app = analysis.app;
+    const key = codeOwnerKey(found.path);
+    const oat = key ? state.oatCode.get(key) : undefined;
+    // An APK that still carries its dex is read from that dex; the vdex then holds the same code.
+    if (oat && app.dex.length === 0) {
+      mergeCodeFacts(app, analysis.context, oat.facts);
+      if (oat.anomalies.length) (app.anomalies ??= []).push(...oat.anomalies);
+    }
     const pkg = app.package ?? '';
     const privapp = [...(state.privapp.get(pkg) ?? [])].sort();
     const defaultGranted = [...(state.defaultGrants.get(pkg) ?? [])].sort();
@@ -155,14 +167,20 @@ async function handleFile(found: FoundFile, state: RomState, pool: ApkPool, sign
   errors: Report['errors'], tick: () => void): Promise<void> {
   switch (found.role) {
     case 'apk':
-    case 'jar': {
-      progress.apksFound++;
+    case 'jar':
+    case 'vdex': {
+      if (found.role !== 'vdex') progress.apksFound++;
       const bytes = await readAll(found.source, 'MAX_APK_BYTES');
       progress.bytesRead += bytes.length;
-      await pool.submit({ bytes, path: found.path, partition: found.partition, inFirmware: true, isJar: found.role === 'jar', signaturesDir }, (analysis, error) => {
-        progress.apksAnalysed++;
-        if (error !== undefined) errors.push(toReportError('apk', error, found.path));
-        else if (analysis) state.analyses.push({ found, analysis });
+      const codeName = found.role === 'vdex' ? found.innerPath.slice(found.innerPath.search(/(^|\/)oat\//)).replace(/^\//, '') : undefined;
+      await pool.submit({ kind: found.role, bytes, path: found.path, partition: found.partition, inFirmware: true, signaturesDir, codeName }, (result, error) => {
+        if (found.role !== 'vdex') progress.apksAnalysed++;
+        if (error !== undefined) errors.push(toReportError(found.role, error, found.path));
+        else if (result?.kind === 'app') state.analyses.push({ found, analysis: result.analysis });
+        else if (result?.kind === 'code') {
+          const key = codeOwnerKey(found.path);
+          if (key) state.oatCode.set(key, { found, facts: result.facts, anomalies: result.anomalies });
+        }
         progress.errors = errors.length;
         tick();
       });

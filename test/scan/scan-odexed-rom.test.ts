@@ -1,0 +1,55 @@
+// Issue 8: an odexed app in a ROM directory laid out as on a device
+// (system/app/X/X.apk + system/app/X/oat/arm64/X.vdex) is analysed from its vdex.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, copyFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import AdmZip from 'adm-zip';
+import { scanInput } from '../../src/scan/scan-input.js';
+
+process.env.ROMSCAN_STRICT = '1';
+const corpus = '../shared/corpus/vdex';
+const dir = mkdtempSync(join(tmpdir(), 'romscan-odex-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function place(file: string, app: string, part: 'app' | 'priv-app', stripDex = false) {
+  const base = join(dir, 'rom', 'system', part, app);
+  mkdirSync(join(base, 'oat', 'arm64'), { recursive: true });
+  if (stripDex) {
+    // What an odexed build does: the APK keeps manifest and resources, the code lives in the vdex.
+    const zip = new AdmZip(join(corpus, `${file}.apk`));
+    zip.deleteFile('classes.dex');
+    zip.writeZip(join(base, `${app}.apk`));
+  } else {
+    copyFileSync(join(corpus, `${file}.apk`), join(base, `${app}.apk`));
+  }
+  copyFileSync(join(corpus, `${file}.vdex`), join(base, 'oat', 'arm64', `${app}.vdex`));
+}
+
+test('odexed apps get their code facts from oat/<arch>/<name>.vdex', async () => {
+  place('miui_jason_android9_BasicDreams', 'BasicDreams', 'app');
+  place('nokia_tas_android9_WallpaperBackup', 'WallpaperBackup', 'priv-app');
+  place('qrd8953_android8.1_CtRoamingSettings', 'CtRoamingSettings', 'app');
+  place('qrd8953_android8.1_CtRoamingSettings', 'CtRoamingOdexed', 'app', true);
+  const report = await scanInput(join(dir, 'rom'), { signaturesDir: 'signatures', jobs: 2 });
+  assert.deepEqual(report.errors, []);
+  const dreams = report.apps.find((a) => a.path.endsWith('BasicDreams.apk'))!;
+  assert.ok(dreams.dex.length > 0, 'dex summaries from the vdex');
+  assert.ok(dreams.dex.every((d) => d.name.startsWith('oat/arm64/BasicDreams.vdex!/classes')), JSON.stringify(dreams.dex));
+  assert.ok(dreams.dex[0].classes > 0 && dreams.dex[0].methods > 0);
+  const backup = report.apps.find((a) => a.path.endsWith('WallpaperBackup.apk'))!;
+  assert.ok(backup.dex.length > 0);
+  const locs = [...backup.endpoints, ...backup.apis].flatMap((x) => x.locations);
+  assert.ok(locs.every((l) => l.dex.startsWith('oat/arm64/WallpaperBackup.vdex!/')), JSON.stringify(locs.slice(0, 3)));
+  // An APK that still carries classes.dex is read from its own dex.
+  const roaming = report.apps.find((a) => a.path.endsWith('CtRoamingSettings.apk'))!;
+  assert.deepEqual(roaming.dex.map((d) => d.name), ['classes.dex']);
+  // The same app odexed: the API call site now comes from the vdex, same class and method.
+  const odexed = report.apps.find((a) => a.path.endsWith('CtRoamingOdexed.apk'))!;
+  const strip = (x: { api: string; locations: { dex: string; class: string; method: string }[] }[]) =>
+    x.map((a) => ({ api: a.api, locations: a.locations.map((l) => `${l.class}.${l.method}`).sort() }));
+  assert.ok(odexed.apis.length > 0);
+  assert.deepEqual(strip(odexed.apis), strip(roaming.apis));
+  assert.ok(odexed.apis.flatMap((a) => a.locations).every((l) => l.dex === 'oat/arm64/CtRoamingOdexed.vdex!/classes.dex'));
+});
