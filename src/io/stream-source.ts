@@ -29,8 +29,7 @@
 // directory, a transfer list) and no decoder is ever asked for more than that. With `exactSize`,
 // a stream that goes on past it is a LimitError when a decoder reaches the end; one that stops
 // short is a TruncatedError when a read reaches the missing part; corrupt data is a FormatError.
-import type { Transform } from 'node:stream';
-import { Readable } from 'node:stream';
+import { Readable, type Transform } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import { checkRange, type Source } from './source.js';
 import { FormatError, LimitError, TruncatedError, isRomscanError } from './errors/index.js';
@@ -44,17 +43,50 @@ const MiB = 1024 * KiB;
  */
 const MAX_CURSORS = 64;
 
-/** What differs between compressed formats: how to make a decoder and what one costs. */
+/** A live forward decoder over one compressed stream, from its beginning. */
+export interface StreamDecoder {
+  /**
+   * The next decoded bytes (any length), or null once the stream has ended. Corrupt input
+   * rejects with a RomscanError, or with a zlib-style Error (`code`), which the Source translates.
+   */
+  next(): Promise<Uint8Array | null>;
+  /** Stops decoding and lets go of its buffers. */
+  destroy(): void;
+}
+
+/** What differs between compressed formats: how to start a decoder and what one costs. */
 export interface StreamCodec {
   /** Used in error messages ("brotli", "deflate"). */
   readonly name: string;
-  /** A fresh decoder for the whole stream (a Node zlib Transform, or any Transform). */
-  create(): Transform;
+  /** A decoder at the start of `compressed`, reading it `inputChunkBytes` at a time. */
+  open(compressed: Source, inputChunkBytes: number): StreamDecoder;
   /**
-   * Bytes one live decoder holds (window and internal state, not counting the stream buffers this
-   * Source adds), judged from the stream's first bytes (`head`, up to 16 bytes; may be shorter).
+   * Bytes one live decoder holds (window and internal state, not counting the input and output
+   * buffers in flight), judged from the stream's first bytes (`head`, up to 16 bytes; may be shorter).
    */
   stateBytes(head: Uint8Array): number;
+}
+
+/**
+ * A StreamDecoder over a Node Transform (zlib's inflate, brotli) fed `compressed` in chunks;
+ * stream back-pressure keeps its buffers small while it is parked.
+ */
+export function transformDecoder(decoder: Transform, compressed: Source, inputChunkBytes: number): StreamDecoder {
+  const input = Readable.from(readChunks(compressed, inputChunkBytes), { highWaterMark: 1 });
+  input.on('error', (e) => decoder.destroy(e));
+  input.pipe(decoder);
+  const iterator: AsyncIterator<Buffer> = decoder[Symbol.asyncIterator]();
+  return {
+    async next() {
+      const r = await iterator.next();
+      return r.done ? null : r.value;
+    },
+    destroy() {
+      input.unpipe(decoder);
+      input.destroy();
+      decoder.destroy();
+    },
+  };
 }
 
 export interface StreamSourceOptions {
@@ -281,26 +313,20 @@ export class StreamDecodedSource implements Source {
   }
 }
 
-/** One live decoder, pulled chunk by chunk; stream back-pressure keeps its buffers small. */
+/** One live decoder and where it stands, pulled one cache chunk at a time. */
 class Cursor {
   /** Index of the next chunk this decoder will produce. */
   index = 0;
   lastUsed = 0;
   /** CRC-32 of everything produced so far, when asked for. */
   crc: number | undefined;
-  private readonly input: Readable;
-  private readonly decoder: Transform;
-  private readonly iterator: AsyncIterator<Buffer>;
-  private leftover: Buffer | null = null;
+  private readonly decoder: StreamDecoder;
+  private leftover: Uint8Array | null = null;
   private produced = 0;
 
   constructor(private readonly codec: StreamCodec, source: Source, inputChunkBytes: number, private readonly path: string, trackCrc: boolean) {
     this.crc = trackCrc ? 0 : undefined;
-    this.input = Readable.from(readChunks(source, inputChunkBytes), { highWaterMark: 1 });
-    this.decoder = codec.create();
-    this.input.on('error', (e) => this.decoder.destroy(e));
-    this.input.pipe(this.decoder);
-    this.iterator = this.decoder[Symbol.asyncIterator]();
+    this.decoder = codec.open(source, inputChunkBytes);
   }
 
   /** The next `want` decoded bytes, as one chunk (into `reuse` when it has the right size). */
@@ -334,11 +360,10 @@ class Cursor {
     }
   }
 
-  /** The decoder's next output buffer, or null at the end of the stream. */
-  private async pull(): Promise<Buffer | null> {
-    let r: IteratorResult<Buffer>;
+  /** The decoder's next output, or null at the end of the stream. */
+  private async pull(): Promise<Uint8Array | null> {
     try {
-      r = await this.iterator.next();
+      return await this.decoder.next();
     } catch (e) {
       if (isRomscanError(e)) throw e;
       // zlib reports bad streams as plain Errors with a zlib code: translate at the boundary.
@@ -348,12 +373,9 @@ class Cursor {
       if (err.code === 'Z_BUF_ERROR') throw new TruncatedError(what, this.produced, this.path);
       throw new FormatError(what, this.produced, this.path);
     }
-    return r.done ? null : r.value;
   }
 
   destroy(): void {
-    this.input.unpipe(this.decoder);
-    this.input.destroy();
     this.decoder.destroy();
     this.leftover = null;
   }

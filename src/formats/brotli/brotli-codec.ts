@@ -3,12 +3,12 @@
 // Node's built-in decoder (`zlib.createBrotliDecompress`); what this file adds is the cost of one
 // live decoder, read from the stream header, so the Source knows how many it can keep parked.
 import { createBrotliDecompress } from 'node:zlib';
-import type { StreamCodec } from '../../io/stream-source.js';
+import { transformDecoder, type StreamCodec } from '../../io/stream-source.js';
 
 /** Brotli streams: one decoder holds a 2^WBITS ring buffer (≤ 16 MiB; Node rejects large windows). */
 export const BROTLI_CODEC: StreamCodec = {
   name: 'brotli',
-  create: () => createBrotliDecompress({ chunkSize: 64 * 1024 }),
+  open: (compressed, inputChunkBytes) => transformDecoder(createBrotliDecompress({ chunkSize: 64 * 1024 }), compressed, inputChunkBytes),
   // Ring buffer plus the decoder's own tables and block buffers (~ 0.5 MiB measured for lgwin 22–24).
   stateBytes: (head) => 2 ** brotliWindowBits(head) + 512 * 1024,
 };

@@ -6,7 +6,7 @@
 import { createInflateRaw, inflateRawSync } from 'node:zlib';
 import { FormatError, LimitError } from '../../io/errors/index.js';
 import { checkLimit, type LimitName } from '../../io/limits.js';
-import type { StreamCodec } from '../../io/stream-source.js';
+import { transformDecoder, type StreamCodec } from '../../io/stream-source.js';
 
 /** zlib's inflate state is ~7 KiB plus the 32 KiB window deflate allows (RFC 1951 §2). */
 const INFLATE_STATE_BYTES = 7 * 1024 + 32 * 1024;
@@ -14,7 +14,7 @@ const INFLATE_STATE_BYTES = 7 * 1024 + 32 * 1024;
 /** Raw deflate as a forward-only stream codec: a parked decoder costs ~40 KiB, so many fit. */
 export const INFLATE_RAW_CODEC: StreamCodec = {
   name: 'deflate',
-  create: () => createInflateRaw({ chunkSize: 64 * 1024 }),
+  open: (compressed, inputChunkBytes) => transformDecoder(createInflateRaw({ chunkSize: 64 * 1024 }), compressed, inputChunkBytes),
   stateBytes: () => INFLATE_STATE_BYTES,
 };
 
