@@ -45,11 +45,12 @@ export const LIMITS = {
   /** Bytes a compressed member (lz4/xz/bz2/brotli) is decoded to when it must be held in memory. */
   MAX_DECODED_BYTES: 2 * GiB,
   /**
-   * A deflated zip entry opened as a Source is inflated whole up to this size (fast, exact, CRC
-   * checked: every dex, arsc and APK-sized member); larger ones (a factory zip's system.img or
-   * super.img, 1–4 GiB) are decoded as a stream with bounded memory (io/stream-source.ts).
+   * A compressed member with no random access (a deflated zip entry, a linked-block lz4 frame)
+   * opened as a Source is decoded whole up to this size (fast, exact, checksums verified: every
+   * dex, arsc and APK-sized member); larger ones (a factory zip's system.img or super.img, 1–4 GiB)
+   * are decoded as a stream with bounded memory (io/stream-source.ts).
    */
-  MAX_BUFFERED_INFLATE_BYTES: 64 * MiB,
+  MAX_BUFFERED_DECODE_BYTES: 64 * MiB,
   /** Small metadata files read whole (build.prop, permission XML, transfer.list). */
   MAX_METADATA_BYTES: 16 * MiB,
   /** Instructions walked in one method's code (insns_size is u32; real methods are < 64k units). */

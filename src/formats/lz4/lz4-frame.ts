@@ -6,12 +6,14 @@
 //
 // The decoded bytes are a Source: for independent blocks (the lz4 CLI default) only the blocks a
 // read touches are decoded, so a multi-GiB super.img.lz4 is never held in memory. Linked blocks
-// (-BD) depend on the previous 64 KiB of output, so such frames are decoded whole, once
-// (DecodedSource, bounded by MAX_DECODED_BYTES).
+// (-BD) depend on the previous 64 KiB of output, so such frames are decoded forward: whole, once,
+// up to MAX_BUFFERED_DECODE_BYTES (DecodedSource, content checksums verified), and past that as a
+// stream with bounded memory (StreamDecodedSource with `lz4LinkedCodec`).
 import { ByteReader } from '../../io/byte-reader.js';
 import { FormatError, TruncatedError, UnsupportedError } from '../../io/errors/index.js';
-import { checkLimit } from '../../io/limits.js';
+import { checkLimit, LIMITS } from '../../io/limits.js';
 import { checkRange, DecodedSource, type Source } from '../../io/source.js';
+import { StreamDecodedSource, type StreamCodec, type StreamDecoder } from '../../io/stream-source.js';
 import { decodeLz4Block, lz4BlockDecodedLength } from './lz4-block.js';
 import { xxh32 } from './xxh32.js';
 
@@ -237,7 +239,8 @@ async function scanBlocks(source: Source, blocks: Lz4Block[], from: number, to: 
 export async function openLz4Frame(source: Source): Promise<Source> {
   const layout = await readLz4Layout(source);
   if (layout.blocks.some((b) => b.linked)) {
-    return new DecodedSource(() => decodeAll(source, layout), layout.size, source.path);
+    if (layout.size <= LIMITS.MAX_BUFFERED_DECODE_BYTES) return new DecodedSource(() => decodeAll(source, layout), layout.size, source.path);
+    return new StreamDecodedSource(lz4LinkedCodec(layout), source, layout.size, source.path);
   }
   checkLimit('MAX_EXPANDED_BYTES', layout.size, 'lz4 decoded size', 0, source.path);
   return new Lz4BlockSource(source, layout);
@@ -269,6 +272,70 @@ async function decodeAll(source: Source, layout: Lz4Layout): Promise<Uint8Array>
     if (got !== want) throw new FormatError(`lz4: content checksum 0x${got.toString(16)}, frame says 0x${want.toString(16)}`, f.contentChecksumAt, source.path);
   }
   return out;
+}
+
+/**
+ * Linked-block frames as a forward-only stream for StreamDecodedSource: each block is decoded
+ * behind the previous 64 KiB of its frame's output. Block checksums are verified; content
+ * checksums are not (as for independent blocks read out of order), since that needs the whole
+ * frame in one pass.
+ */
+export function lz4LinkedCodec(layout: Lz4Layout): StreamCodec {
+  let largest = 0;
+  for (const b of layout.blocks) largest = Math.max(largest, b.size);
+  return {
+    name: 'lz4',
+    open: (source, inputChunkBytes) => lz4LinkedDecoder(source, layout, inputChunkBytes),
+    // A parked decoder holds its last block (until the Source has copied it out) and the history.
+    stateBytes: () => largest + LZ4_WINDOW,
+  };
+}
+
+function lz4LinkedDecoder(source: Source, layout: Lz4Layout, inputChunkBytes: number): StreamDecoder {
+  const { blocks } = layout;
+  const none = new Uint8Array(0);
+  let history: Uint8Array = none;
+  let frame = -1;
+  let k = 0;
+  let data: Uint8Array = none;
+  let base = 0;
+  return {
+    async next(): Promise<Uint8Array | null> {
+      // Skips empty blocks: a decoded chunk of zero bytes would say nothing.
+      while (k < blocks.length && blocks[k].size === 0) k++;
+      if (k >= blocks.length) return null;
+      const b = blocks[k];
+      const end = b.offset + b.compressedSize + (b.checksum ? 4 : 0);
+      if (b.offset < base || end > base + data.length) {
+        // Batch the compressed data of the next blocks, up to inputChunkBytes (or one block).
+        let last = end;
+        for (let j = k + 1; j < blocks.length; j++) {
+          const n = blocks[j];
+          const e = n.offset + n.compressedSize + (n.checksum ? 4 : 0);
+          if (e - b.offset > inputChunkBytes) break;
+          last = e;
+        }
+        base = b.offset;
+        data = await source.read(base, last - base);
+      }
+      if (b.frameFirst !== frame) {
+        frame = b.frameFirst; // a new frame starts with no history
+        history = none;
+      }
+      const dict = b.linked ? history : none;
+      const out = new Uint8Array(dict.length + b.size);
+      out.set(dict, 0);
+      decodeBlockInto(source, b, data, b.offset - base, out, dict.length, 0);
+      history = out.slice(Math.max(0, out.length - LZ4_WINDOW));
+      k++;
+      return out.subarray(dict.length);
+    },
+    destroy(): void {
+      data = none;
+      history = none;
+      k = blocks.length;
+    },
+  };
 }
 
 /** Decodes block `b`, whose data starts at `data[at]`, into `out[start, start + b.size)`. */

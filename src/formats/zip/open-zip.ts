@@ -53,7 +53,7 @@ export interface ZipArchive {
   read(entry: ZipEntryInfo, limit?: LimitName): Promise<Uint8Array>;
   /**
    * Stored: a zero-copy slice of the archive. Deflated: inflated whole on first read up to
-   * MAX_BUFFERED_INFLATE_BYTES, past that a StreamDecodedSource (bounded memory, forward decoding).
+   * MAX_BUFFERED_DECODE_BYTES, past that a StreamDecodedSource (bounded memory, forward decoding).
    */
   open(entry: ZipEntryInfo): Promise<Source>;
 }
@@ -330,8 +330,8 @@ class ZipArchiveImpl implements ZipArchive {
     if (entry.method !== METHOD_DEFLATED) {
       throw new UnsupportedError(`zip: compression method ${entry.method} of ${JSON.stringify(entry.name)}`, entry.localHeaderOffset, this.path, { method: entry.method });
     }
-    if (entry.uncompressedSize <= LIMITS.MAX_BUFFERED_INFLATE_BYTES) {
-      return new DecodedSource(() => this.read(entry, 'MAX_BUFFERED_INFLATE_BYTES'), entry.uncompressedSize, path);
+    if (entry.uncompressedSize <= LIMITS.MAX_BUFFERED_DECODE_BYTES) {
+      return new DecodedSource(() => this.read(entry, 'MAX_BUFFERED_DECODE_BYTES'), entry.uncompressedSize, path);
     }
     // Too big to hold (a factory zip's system.img): inflate forward on demand, never past the
     // declared size. The same checks as read() come first, before any decoder starts.

@@ -1,4 +1,4 @@
-// Deflated entries bigger than MAX_BUFFERED_INFLATE_BYTES (a factory zip's system.img) are read
+// Deflated entries bigger than MAX_BUFFERED_DECODE_BYTES (a factory zip's system.img) are read
 // through StreamDecodedSource: the same bytes as inflating whole (differential against the data
 // the archive was made from, and against an archive written by Info-ZIP `zip`), with the
 // inflate-bomb checks (declared size, ratio, CRC anomaly) kept.
@@ -38,11 +38,11 @@ function imageLike(size: number, seed: number): Uint8Array {
   return b;
 }
 
-const SIZE = LIMITS.MAX_BUFFERED_INFLATE_BYTES + 3 * MiB + 123;
+const SIZE = LIMITS.MAX_BUFFERED_DECODE_BYTES + 3 * MiB + 123;
 const data = imageLike(SIZE, 5);
 const packed = new Uint8Array(deflateRawSync(data, { level: 1 }));
 
-describe('zip: deflated entries over MAX_BUFFERED_INFLATE_BYTES', () => {
+describe('zip: deflated entries over MAX_BUFFERED_DECODE_BYTES', () => {
   test('stream through StreamDecodedSource: random, backward and concurrent reads equal the data', async () => {
     const small = new TextEncoder().encode('small '.repeat(100));
     const zip = await openZip(new BufferSource(makeZip([
