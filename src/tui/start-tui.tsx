@@ -42,8 +42,10 @@ export async function startTui(input: TuiInput): Promise<void> {
       />
     </ThemeContext.Provider>,
     // Ctrl+C is a key like q (so the terminal is restored the same way); redraws up to 60/s keep
-    // held arrow keys smooth, and incremental rendering rewrites only the rows that changed.
-    { exitOnCtrlC: false, incrementalRendering: true, maxFps: 60 },
+    // held arrow keys smooth. Not incrementalRendering: in Ink 6.8 it moves the cursor one row
+    // short when the output ends in a newline (ours does), and the screen drifts down a row per
+    // frame. Ink wraps every redraw in synchronized-output marks, so supporting terminals do not flicker.
+    { exitOnCtrlC: false, maxFps: 60 },
   );
   try {
     await instance.waitUntilExit();

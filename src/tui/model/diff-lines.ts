@@ -35,14 +35,22 @@ const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object
 const show = (v: unknown): string => (typeof v === 'string' ? v : v === null || v === undefined ? '—' : JSON.stringify(v));
 
 /** One kind of change of a changed app, whatever its shape: {added, removed} lists, a [before, after] pair, or anything else. */
-function changeLines(key: string, v: unknown): Line[] {
+function changeLines(key: string, v: unknown, depth = 0): Line[] {
   if (isObj(v) && (Array.isArray(v.added) || Array.isArray(v.removed))) {
     const added = Array.isArray(v.added) ? v.added : [];
     const removed = Array.isArray(v.removed) ? v.removed : [];
-    const out: Line[] = [line(seg(`    ${key}`), seg(`  +${added.length}`, 'added'), seg(` -${removed.length}`, 'removed'))];
-    for (const x of added) out.push(line(seg('      + ', 'added'), seg(show(isObj(x) ? x.value ?? x.name ?? x : x), 'added')));
-    for (const x of removed) out.push(line(seg('      - ', 'removed'), seg(show(isObj(x) ? x.value ?? x.name ?? x : x), 'removed')));
+    const changed = Array.isArray(v.changed) ? v.changed : [];
+    const out: Line[] = [line(seg(`    ${key}`), seg(`  +${added.length}`, 'added'), seg(` -${removed.length}`, 'removed'),
+      seg(changed.length ? ` ~${changed.length}` : '', 'warn'))];
+    const item = (x: unknown) => show(isObj(x) ? x.value ?? x.name ?? x : x);
+    for (const x of added) out.push(line(seg('      + ', 'added'), seg(item(x), 'added')));
+    for (const x of removed) out.push(line(seg('      - ', 'removed'), seg(item(x), 'removed')));
+    for (const x of changed) out.push(line(seg('      ~ ', 'warn'), seg(item(x), 'warn')));
     return out;
+  }
+  // Nested groups of changes ("grants": {privapp: {added, removed}, …}) read as "grants.privapp".
+  if (isObj(v) && depth < 3 && Object.values(v).every(isObj)) {
+    return Object.entries(v).flatMap(([k, sub]) => changeLines(`${key}.${k}`, sub, depth + 1));
   }
   if (Array.isArray(v) && v.length === 2) {
     return [line(seg(`    ${key}  `), seg(show(v[0]), 'removed'), seg(' → ', 'muted'), seg(show(v[1]), 'added'))];

@@ -12,7 +12,7 @@ const KEYS: [string, string][] = [
   ['Enter', 'open the app under the cursor (or go to the right-hand pane)'],
   ['Esc  Backspace', 'back; in the app list, clear the search'],
   ['Tab  ← →  h l', 'switch between the left and right panes'],
-  ['/', 'search: filters the app list as you type; elsewhere jumps to matching lines'],
+  ['/', 'search: filters the app list as you type; elsewhere finds text in the (right-hand) pane'],
   ['n N', 'next / previous match'],
   ['s', 'sort the app list: risk, name, partition, privilege (again: reverse)'],
   ['f', 'filter the app list: privileged only, with findings, minimum severity'],

@@ -4,8 +4,8 @@
 //   row 0            tab bar
 //   rows 1..n        body (a menu, when open, takes rows from the bottom of the body)
 //   2 rows           status line + key hints
-//   1 row            left empty: Ink redraws the whole screen when its output fills the terminal,
-//                    which flickers; one row less lets it rewrite only the lines that changed.
+//   1 row            left empty: when its output fills the terminal, Ink clears the whole screen
+//                    (and the scrollback) before every frame; one row less and it just rewrites its lines.
 import type { State } from './state.js';
 
 export const TAB_BAR_ROWS = 1;

@@ -215,10 +215,12 @@ export function reducer(state: State, action: Action): State {
 
     case 'searchStart': {
       const view = currentView(s);
-      const { pane } = focused(s);
-      const query = queryOf(s, view);
+      // In two-pane screens the text worth searching is on the right (the left is a short list).
+      const ready = focused(s).count === 2 ? setFocus(s, 1) : s;
+      const { pane } = focused(ready);
+      const query = queryOf(ready, view);
       const draft = view === 'apps' ? query : '';
-      return { ...s, menu: null, search: { draft, before: { query, cursor: pane.state.cursor, scroll: pane.state.scroll } } };
+      return { ...ready, menu: null, search: { draft, before: { query, cursor: pane.state.cursor, scroll: pane.state.scroll } } };
     }
     case 'searchInput':
       if (!s.search) return s;

@@ -303,3 +303,16 @@ describe('partial reports', () => {
     assert.equal(m.findingGroups[0]!.items[0]!.finding.severity, 'info');
   });
 });
+
+describe('search in two-pane screens', () => {
+  test('/ searches the right-hand pane, moving the focus there', () => {
+    const s = run(start(), { type: 'switchTab', tab: 'diff' }, { type: 'searchStart' }, { type: 'searchInput', text: 'locale.region' });
+    assert.equal(s.diff.focus, 1);
+    assert.equal(s.diff.sections.cursor, 0, 'the section stays');
+    // Section 0 (added apps) has no such text: the cursor stays and the miss is reported.
+    assert.match(s.message!.text, /no match/);
+    const s2 = run(start(), { type: 'switchTab', tab: 'diff' }, { type: 'end' }, { type: 'searchStart' }, { type: 'searchInput', text: 'locale.region' });
+    const p = focusedPane(s2);
+    assert.match(p.lines![p.state.cursor]!.segs.map((x) => x.text).join(''), /ro\.product\.locale\.region/);
+  });
+});
