@@ -123,11 +123,12 @@ export interface TreeItem {
 }
 
 /** `debugfs -R 'rdump / OUT'`: what e2fsprogs reads from the image, as a name → item map. */
-export function debugfsRdump(image: string, out: string): Map<string, TreeItem> {
+export function debugfsRdump(image: string, out: string, timeoutMs = 60_000): Map<string, TreeItem> {
   const debugfs = findTool('debugfs');
   if (!debugfs) throw new Error('debugfs not installed');
   mkdirSync(out, { recursive: true });
-  execFileSync(debugfs, ['-R', `rdump / ${out}`, image], { stdio: ['ignore', 'ignore', 'ignore'] });
+  // debugfs itself can loop on some corrupt images (e2fsprogs' own corpus): bound it.
+  execFileSync(debugfs, ['-R', `rdump / ${out}`, image], { stdio: ['ignore', 'ignore', 'ignore'], timeout: timeoutMs, killSignal: 'SIGKILL' });
   return readTree(out);
 }
 

@@ -16,7 +16,7 @@ import {
   S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, parseInode, type Inode,
 } from './inode.js';
 import {
-  COMPAT_SPARSE_SUPER2, INCOMPAT_FILETYPE, INCOMPAT_META_BG, INCOMPAT_RECOVER, RO_COMPAT_SPARSE_SUPER,
+  COMPAT_SPARSE_SUPER2, INCOMPAT_EA_INODE, INCOMPAT_FILETYPE, INCOMPAT_META_BG, INCOMPAT_RECOVER, RO_COMPAT_SPARSE_SUPER,
   SUPERBLOCK_OFFSET, parseSuperblock, type Ext4Superblock,
 } from './superblock.js';
 import { findInlineDataXattr } from './xattr.js';
@@ -80,11 +80,18 @@ function groupHasSuper(sb: Ext4Superblock, group: number): boolean {
   return false;
 }
 
-/** ext2fs_descriptor_block_loc2: where GDT block `i` lives (META_BG moves later ones). */
+/**
+ * The kernel's descriptor_loc: where GDT block `i` lives. It follows the superblock's own block
+ * (block 1 with 1 KiB blocks, else block 0 — which also covers 1 KiB bigalloc, where
+ * s_first_data_block is 0); META_BG moves blocks from s_first_meta_bg on into their meta group.
+ */
 function descriptorBlock(sb: Ext4Superblock, i: number): number {
-  if (!(sb.featureIncompat & INCOMPAT_META_BG) || i < sb.firstMetaBg) return sb.firstDataBlock + 1 + i;
+  const sbBlock = sb.blockSize === 1024 ? 1 : 0;
+  if (!(sb.featureIncompat & INCOMPAT_META_BG) || i < sb.firstMetaBg) return sbBlock + 1 + i;
   const group = (sb.blockSize / sb.descSize) * i;
-  return sb.firstDataBlock + group * sb.blocksPerGroup + (groupHasSuper(sb, group) ? 1 : 0);
+  let hasSuper = groupHasSuper(sb, group) ? 1 : 0;
+  if (sb.blockSize === 1024 && i === 0 && sb.firstDataBlock === 0) hasSuper++;
+  return sb.firstDataBlock + group * sb.blocksPerGroup + hasSuper;
 }
 
 export class Ext4Image implements Container, BlockDevice {
@@ -284,9 +291,18 @@ export class Ext4Image implements Container, BlockDevice {
   async readLinkTarget(inode: Inode, path: string): Promise<string> {
     if (inode.size > MAX_SYMLINK_BYTES) throw new FormatError(`ext4: symlink of ${inode.size} bytes (over PATH_MAX)`, inode.offset + 4, path);
     let bytes: Uint8Array;
-    // A fast symlink keeps its target in i_block and owns no blocks (ext4_inode_is_fast_symlink).
-    const eaBlocks = inode.fileAcl !== 0 ? this.blockSize >> 9 : 0;
-    if (!(inode.flags & EXT4_INLINE_DATA_FL) && inode.size < I_BLOCK_BYTES && inode.blocks - eaBlocks <= 0) {
+    // A fast symlink keeps its target in i_block. The kernel's ext4_inode_is_fast_symlink: an
+    // inode owning no blocks besides its xattr block (one cluster); with the ea_inode feature,
+    // whose xattr inodes are charged to i_blocks, any target shorter than i_block.
+    let fast: boolean;
+    if (this.superblock.featureIncompat & INCOMPAT_EA_INODE) {
+      fast = inode.size > 0 && inode.size < I_BLOCK_BYTES;
+    } else {
+      const eaBlocks = inode.fileAcl !== 0 ? this.superblock.clusterSize >> 9 : 0;
+      fast = !(inode.flags & EXT4_INLINE_DATA_FL) && inode.blocks - eaBlocks === 0;
+    }
+    if (fast && inode.size > I_BLOCK_BYTES) throw new FormatError(`ext4: fast symlink of ${inode.size} bytes`, inode.offset + 4, path);
+    if (fast) {
       bytes = inode.iBlock.subarray(0, inode.size);
     } else {
       const src = await this.openInode(inode, path);
@@ -319,7 +335,8 @@ export class Ext4Image implements Container, BlockDevice {
       if (!inode) continue; // already an anomaly
       const name = dirName ? `${dirName}/${rec.name}` : rec.name;
       try {
-        const entry = await this.makeEntry(inode, name);
+        // Only symlinks need I/O (a slow link's target); keep the common case free of awaits.
+        const entry = (inode.mode & S_IFMT) === S_IFLNK ? await this.makeLinkEntry(inode, name) : this.makeEntry(inode, name);
         if (entry) out.push({ entry, inode });
       } catch (e) {
         this.note(e, name);
@@ -328,20 +345,21 @@ export class Ext4Image implements Container, BlockDevice {
     return out;
   }
 
-  private async makeEntry(inode: Inode, name: string): Promise<Entry | null> {
-    const fmt = inode.mode & S_IFMT;
+  private async makeLinkEntry(inode: Inode, name: string): Promise<Entry> {
     const path = `${this.path}!/${name}`;
+    const linkTarget = await this.readLinkTarget(inode, path);
+    const bytes = new TextEncoder().encode(linkTarget);
+    return { name, size: inode.size, type: 'link', mode: inode.mode, linkTarget, open: async () => new BufferSource(bytes, path) };
+  }
+
+  private makeEntry(inode: Inode, name: string): Entry | null {
+    const fmt = inode.mode & S_IFMT;
     const mode = inode.mode;
     if (fmt === S_IFREG) {
-      return { name, size: inode.size, type: 'file', mode, open: () => this.openInode(inode, path) };
+      return { name, size: inode.size, type: 'file', mode, open: () => this.openInode(inode, `${this.path}!/${name}`) };
     }
     if (fmt === S_IFDIR) {
-      return { name, size: 0, type: 'dir', mode, open: async () => new BufferSource(new Uint8Array(0), path) };
-    }
-    if (fmt === S_IFLNK) {
-      const linkTarget = await this.readLinkTarget(inode, path);
-      const bytes = new TextEncoder().encode(linkTarget);
-      return { name, size: inode.size, type: 'link', mode, linkTarget, open: async () => new BufferSource(bytes, path) };
+      return { name, size: 0, type: 'dir', mode, open: async () => new BufferSource(new Uint8Array(0), `${this.path}!/${name}`) };
     }
     if (inode.mode === 0 || inode.linksCount === 0) {
       this.anomalies.push({ message: `ext4: entry points at unused inode ${inode.ino}`, offset: inode.offset, path: name });

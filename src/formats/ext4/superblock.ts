@@ -20,6 +20,7 @@ export const INCOMPAT_JOURNAL_DEV = 0x8;
 export const INCOMPAT_META_BG = 0x10;
 export const INCOMPAT_EXTENTS = 0x40;
 export const INCOMPAT_64BIT = 0x80;
+export const INCOMPAT_EA_INODE = 0x400;
 export const INCOMPAT_INLINE_DATA = 0x8000;
 export const INCOMPAT_ENCRYPT = 0x10000;
 
@@ -36,6 +37,8 @@ export interface Ext4Superblock {
   featureCompat: number;
   featureIncompat: number;
   featureRoCompat: number;
+  /** Allocation unit: the block size, or the bigalloc cluster size. */
+  clusterSize: number;
   /** Bytes per group descriptor: 32, or s_desc_size with the 64bit feature. */
   descSize: number;
   firstMetaBg: number;
@@ -70,7 +73,15 @@ export function parseSuperblock(r: ByteReader): Ext4Superblock {
   if (inodeSize < 128 || inodeSize > blockSize || (inodeSize & (inodeSize - 1)) !== 0) {
     throw r.fail(`ext4: s_inode_size ${inodeSize}`, s + 0x58);
   }
-  if (blocksPerGroup === 0 || blocksPerGroup > blockSize * 8) throw r.fail(`ext4: s_blocks_per_group ${blocksPerGroup}`, s + 0x20);
+  // bigalloc allocates clusters of 2^n blocks; mapping and inode tables still count in blocks,
+  // so a reader only needs the wider bound on blocks per group (one bitmap block of clusters).
+  let clusterRatio = 1;
+  if (featureRoCompat & RO_COMPAT_BIGALLOC) {
+    const logClusterSize = r.u32At(s + 0x1c);
+    if (logClusterSize < logBlockSize || logClusterSize - logBlockSize > 16) throw r.fail(`ext4: s_log_cluster_size ${logClusterSize}`, s + 0x1c);
+    clusterRatio = 2 ** (logClusterSize - logBlockSize);
+  }
+  if (blocksPerGroup === 0 || blocksPerGroup > blockSize * 8 * clusterRatio) throw r.fail(`ext4: s_blocks_per_group ${blocksPerGroup}`, s + 0x20);
   if (inodesPerGroup === 0 || inodesPerGroup > blockSize * 8) throw r.fail(`ext4: s_inodes_per_group ${inodesPerGroup}`, s + 0x28);
   if (firstDataBlock >= blocksCount) throw r.fail(`ext4: s_first_data_block ${firstDataBlock} >= blocks count ${blocksCount}`, s + 0x14);
   let descSize = 32;
@@ -81,7 +92,6 @@ export function parseSuperblock(r: ByteReader): Ext4Superblock {
   }
   if (featureIncompat & INCOMPAT_JOURNAL_DEV) throw new UnsupportedError('ext4: external journal device, not a filesystem', r.base + s + 0x60, r.path);
   if (featureIncompat & INCOMPAT_COMPRESSION) throw new UnsupportedError('ext4: ext2 compression feature', r.base + s + 0x60, r.path);
-  if (featureRoCompat & RO_COMPAT_BIGALLOC) throw new UnsupportedError('ext4: bigalloc', r.base + s + 0x64, r.path);
   const groupCount = Math.ceil((blocksCount - firstDataBlock) / blocksPerGroup);
   if (!(groupCount > 0)) throw new FormatError('ext4: no block groups', r.base + s + 0x4, r.path);
   let volumeName = '';
@@ -92,7 +102,7 @@ export function parseSuperblock(r: ByteReader): Ext4Superblock {
   }
   return {
     inodesCount, blocksCount, firstDataBlock, blockSize, blocksPerGroup, inodesPerGroup, revLevel, firstIno, inodeSize,
-    featureCompat, featureIncompat, featureRoCompat, descSize,
+    clusterSize: blockSize * clusterRatio, featureCompat, featureIncompat, featureRoCompat, descSize,
     firstMetaBg: r.u32At(s + 0x104),
     backupBgs: [r.u32At(s + 0x24c), r.u32At(s + 0x250)],
     groupCount, volumeName,
