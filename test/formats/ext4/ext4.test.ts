@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { FileSource, BufferSource, type Source } from '../../../src/io/source.js';
 import { openExt4, detectExt4, Ext4Image } from '../../../src/formats/ext4/index.js';
 import type { Container } from '../../../src/formats/container.js';
+import { RomscanError } from '../../../src/io/errors/index.js';
 import { buildExt4, debugfsRdump, findTool, makeTempDir, makeTree, removeDir, type TreeItem } from '../../helpers/build-ext4.js';
 
 const haveTools = !!(findTool('mke2fs') && findTool('debugfs') && findTool('e2fsck'));
@@ -173,5 +174,54 @@ describe('ext4 detection and typed errors', () => {
   test('too small or bad magic is a RomscanError', async () => {
     await assert.rejects(openExt4(new BufferSource(new Uint8Array(100), 'x')), { code: 'E_TRUNCATED' });
     await assert.rejects(openExt4(new BufferSource(new Uint8Array(4096), 'x')), { code: 'E_FORMAT' });
+  });
+});
+
+describe('ext4 hostile input', { skip }, () => {
+  test('does not hang or throw non-RomscanErrors on truncations and bit flips of a real image', async () => {
+    const dir = makeTempDir('ext4-fuzz');
+    try {
+      const tree = join(dir, 'tree');
+      makeTree(tree, { bigDirEntries: 120 });
+      const image = join(dir, 'fs.img');
+      buildExt4(tree, image, { mkfsArgs: ['-t', 'ext4', '-b', '1024', '-O', 'inline_data', '-I', '256'], sizeKiB: 8192, indexDirs: true });
+      const base = new Uint8Array(readFileSync(image));
+      // Metadata lives in the first blocks (superblock, GDT, bitmaps, inode table, directories).
+      const metaEnd = Math.min(base.length, 600 * 1024);
+      const started = Date.now();
+      let listed = 0, failed = 0;
+      const tryOne = async (bytes: Uint8Array): Promise<void> => {
+        try {
+          const c = await openExt4(new BufferSource(bytes, 'fuzz.img'));
+          for await (const e of c.entries()) {
+            if (e.type !== 'file') continue;
+            try {
+              const s = await e.open();
+              await s.read(0, Math.min(s.size, 1 << 20));
+            } catch (err) {
+              if (!(err instanceof RomscanError)) throw err;
+            }
+          }
+          listed++;
+        } catch (err) {
+          if (!(err instanceof RomscanError)) throw err;
+          failed++;
+        }
+      };
+      for (const n of [0, 1000, 1024 + 100, 2048, 4096, 50_000, 300_000, base.length - 1]) await tryOne(base.subarray(0, n));
+      let x = 99;
+      for (let i = 0; i < 250; i++) {
+        const b = base.slice();
+        for (let k = 0; k < 8; k++) {
+          x = (x * 1103515245 + 12345) >>> 0;
+          b[x % metaEnd] ^= 1 << ((x >>> 24) & 7);
+        }
+        await tryOne(b);
+      }
+      assert.ok(listed > 0 && failed > 0, `listed ${listed} failed ${failed}`);
+      assert.ok(Date.now() - started < 30_000, `took ${Date.now() - started} ms`);
+    } finally {
+      removeDir(dir);
+    }
   });
 });
