@@ -122,6 +122,7 @@ async function readApkManifest(zip: ZipArchive, errors: ReportError[]): Promise<
     ? await attempt(errors, 'resources', async () => parseArsc(await zip.read(arscEntry, 'MAX_ARSC_BYTES'), `${zip.path}!/resources.arsc`), null)
     : null;
   const manifest = readManifest(doc, resources);
+  manifest.anomalies.unshift(...doc.anomalies);
   if (resources) manifest.anomalies.push(...resources.anomalies);
   return manifest;
 }

@@ -13,7 +13,8 @@ import { detectFormat, readHead } from '../firmware/formats.js';
 import { isPrivAppPath, PARTITIONS } from '../firmware/file-roles.js';
 import { parseBuildProp, parsePrivappPermissions, parseDefaultPermissions } from '../firmware/rom-config/index.js';
 import { loadSignatures, apiWatchList, type Signatures } from '../rules/signatures.js';
-import { evaluateApp } from '../rules/evaluate-app.js';
+import { evaluateApp, type AppContext } from '../rules/evaluate-app.js';
+import { evasionFindings } from '../rules/evasion.js';
 import { evaluateFirmware } from '../rules/evaluate-firmware.js';
 import type { AppReport, Report } from '../report/model.js';
 import { SCHEMA_VERSION } from '../report/model.js';
@@ -46,7 +47,7 @@ export async function scanInput(inputPath: string, opts: ScanOptions): Promise<R
   try {
     if (await isApk(source)) {
       const { app, context } = await analyzeApk(source, { watch: apiWatchList(sigs), path: name });
-      app.findings = evaluateApp(app, context, sigs);
+      app.findings = appFindings(app, context, sigs);
       return {
         schemaVersion: SCHEMA_VERSION, tool: { name: 'romscan', version: TOOL_VERSION },
         input: { name, kind: 'apk', sha256: app.sha256 || null }, firmware: null, apps: [app], findings: [], errors: [],
@@ -59,6 +60,11 @@ export async function scanInput(inputPath: string, opts: ScanOptions): Promise<R
   } finally {
     await source.close();
   }
+}
+
+/** Behaviour and ROM rules, plus the parser-confusion tricks the app's anomalies reveal. */
+function appFindings(app: AppReport, context: AppContext, sigs: Signatures) {
+  return [...evaluateApp(app, context, sigs), ...evasionFindings(app)];
 }
 
 /**
@@ -107,7 +113,7 @@ async function scanFirmware(inputPath: string, name: string, kind: 'firmware' | 
     onFile: async (found) => {
       tick(found.path);
       try {
-        await handleFile(found, state, pool, opts.signaturesDir, progress, fileErrors, tick);
+        await handleFile(found, kind, state, pool, opts.signaturesDir, progress, fileErrors, tick);
       } catch (e) {
         fileErrors.push(toReportError(found.role, e, found.path));
       }
@@ -140,7 +146,7 @@ async function scanFirmware(inputPath: string, name: string, kind: 'firmware' | 
     app.privileged = isPrivAppPath(found.innerPath);
     app.platformSigned = app.certificates.some((c) => frameworkCerts.has(c.sha256));
     app.grants = { privapp, defaultGranted };
-    app.findings = evaluateApp(app, analysis.context, sigs);
+    app.findings = appFindings(app, analysis.context, sigs);
     apps.push(app);
   }
   apps.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -163,7 +169,7 @@ async function walkDirectory(walker: FirmwareWalker, dir: string, name: string):
   await walker.walkContainer(openDirectory(dir, name), name, 0, null);
 }
 
-async function handleFile(found: FoundFile, state: RomState, pool: ApkPool, signaturesDir: string, progress: ScanProgress,
+async function handleFile(found: FoundFile, kind: 'firmware' | 'directory', state: RomState, pool: ApkPool, signaturesDir: string, progress: ScanProgress,
   errors: Report['errors'], tick: () => void): Promise<void> {
   switch (found.role) {
     case 'apk':
@@ -173,7 +179,7 @@ async function handleFile(found: FoundFile, state: RomState, pool: ApkPool, sign
       const bytes = await readAll(found.source, 'MAX_APK_BYTES');
       progress.bytesRead += bytes.length;
       const codeName = found.role === 'vdex' ? found.innerPath.slice(found.innerPath.search(/(^|\/)oat\//)).replace(/^\//, '') : undefined;
-      await pool.submit({ kind: found.role, bytes, path: found.path, partition: found.partition, inFirmware: true, signaturesDir, codeName }, (result, error) => {
+      await pool.submit({ kind: found.role, bytes, path: found.path, partition: found.partition, inFirmware: isPreinstalled(found, kind), signaturesDir, codeName }, (result, error) => {
         if (found.role !== 'vdex') progress.apksAnalysed++;
         if (error !== undefined) errors.push(toReportError(found.role, error, found.path));
         else if (result?.kind === 'app') state.analyses.push({ found, analysis: result.analysis });
@@ -201,6 +207,14 @@ async function handleFile(found: FoundFile, state: RomState, pool: ApkPool, sign
     default:
       return;
   }
+}
+
+/**
+ * Pre-installed means shipped in a firmware image, or placed in a partition of an unpacked ROM
+ * folder; an APK lying loose in a folder of downloads is not.
+ */
+function isPreinstalled(found: FoundFile, kind: 'firmware' | 'directory'): boolean {
+  return kind === 'firmware' || found.partition !== null;
 }
 
 function mergeGrants(into: Map<string, Set<string>>, from: Map<string, string[]>): void {
