@@ -19,6 +19,8 @@ export interface SuperPartitionSpec {
   zeroSectors?: number;
   attributes?: number;
   groupIndex?: number;
+  /** Extents written as given (crafted input): sectors, target_type, target_data, target_source. */
+  rawExtents?: { sectors: number; type: number; data: number; source: number }[];
 }
 
 export interface SuperSpec {
@@ -86,13 +88,17 @@ export function writeSuper(spec: SuperSpec): WrittenSuper {
   const firstLogicalSector = Math.ceil(metaEnd / alignment) * alignment / SECTOR;
 
   // Allocate data: pieces of each partition; every second piece goes to the end so extents are out of order.
-  type Ext = { sectors: number; type: 0 | 1; data: number };
+  type Ext = { sectors: number; type: number; data: number; source?: number };
   const extentsByPart: Ext[][] = [];
   const placed: { at: number; bytes: Uint8Array }[] = [];
   let cursor = firstLogicalSector * SECTOR;
   const deferred: { part: number; idx: number; bytes: Uint8Array }[] = [];
   spec.partitions.forEach((p, pi) => {
     const exts: Ext[] = [];
+    if (p.rawExtents) {
+      extentsByPart.push(p.rawExtents.map((e) => ({ ...e })));
+      return;
+    }
     const data = p.data ?? new Uint8Array(0);
     const padded = Math.ceil(data.length / lbs) * lbs;
     const pieces = Math.max(1, p.pieces ?? 1);
@@ -125,7 +131,7 @@ export function writeSuper(spec: SuperSpec): WrittenSuper {
     t.name(p.name); t.u32(p.attributes ?? 1); t.u32(extentsByPart[pi].length ? extIndex : 0); t.u32(extentsByPart[pi].length); t.u32(p.groupIndex ?? 0);
     extIndex += extentsByPart[pi].length;
   });
-  for (const e of allExtents) { t.u64(e.sectors); t.u32(e.type); t.u64(e.data); t.u32(0); }
+  for (const e of allExtents) { t.u64(e.sectors); t.u32(e.type); t.u64(e.data); t.u32(e.source ?? 0); }
   for (const g of groups) { t.name(g.name); t.u32(g.flags ?? 0); t.u64(g.maximumSize); }
   t.u64(firstLogicalSector); t.u32(alignment); t.u32(0); t.u64(deviceSize); t.name('super'); t.u32(0);
 

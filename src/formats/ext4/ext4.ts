@@ -264,8 +264,9 @@ export class Ext4Image implements Container, BlockDevice {
       parseDirBlock(inode.iBlock.subarray(4), inode.offset + I_BLOCK_POS + 4, I_BLOCK_BYTES - 4, hasFileType, out, onError);
       const x = findInlineDataXattr(inode, this.path);
       if (x && x.size > 0) {
-        const bytes = await this.source.read(x.offset, x.size);
-        parseDirBlock(bytes, x.offset, x.size, hasFileType, out, onError);
+        // The value lies inside the inode we already hold.
+        const pos = x.offset - inode.offset;
+        parseDirBlock(inode.raw.subarray(pos, pos + x.size), x.offset, x.size, hasFileType, out, onError);
       }
       return out;
     }
@@ -333,6 +334,11 @@ export class Ext4Image implements Container, BlockDevice {
     for (const rec of records) {
       const inode = inodes.get(rec.inode);
       if (!inode) continue; // already an anomaly
+      if (inode.linksCount === 0) {
+        // ext4_iget refuses an inode with no links outside orphan recovery (-ESTALE): deleted.
+        this.anomalies.push({ message: `ext4: entry points at deleted inode ${inode.ino} (i_links_count 0)`, offset: inode.offset, path: dirName ? `${dirName}/${rec.name}` : rec.name });
+        continue;
+      }
       const name = dirName ? `${dirName}/${rec.name}` : rec.name;
       try {
         // Only symlinks need I/O (a slow link's target); keep the common case free of awaits.
@@ -361,7 +367,7 @@ export class Ext4Image implements Container, BlockDevice {
     if (fmt === S_IFDIR) {
       return { name, size: 0, type: 'dir', mode, open: async () => new BufferSource(new Uint8Array(0), `${this.path}!/${name}`) };
     }
-    if (inode.mode === 0 || inode.linksCount === 0) {
+    if (inode.mode === 0) {
       this.anomalies.push({ message: `ext4: entry points at unused inode ${inode.ino}`, offset: inode.offset, path: name });
     }
     // Devices, fifos and sockets hold no bytes worth scanning.

@@ -135,11 +135,10 @@ export function parseGeometry(bytes: Uint8Array, offset: number, path: string): 
   r.skip(32);
   const metadataMaxSize = r.u32le();
   const metadataSlotCount = r.u32le();
-  const logicalBlockSize = r.u32le();
+  const logicalBlockSize = r.u32le(); // not checked by liblp's reader, not needed to read
+  // A zero max size cannot hold a header; liblp only checks sector alignment, a zero would fail later.
   if (metadataMaxSize === 0 || metadataMaxSize % LP_SECTOR_SIZE !== 0) throw r.fail(`super: metadata_max_size ${metadataMaxSize}`, 40);
-  // liblp supports at most a handful of slots; anything huge is corrupt (it would place backups past any disk).
-  if (metadataSlotCount === 0 || metadataSlotCount > 64) throw r.fail(`super: metadata_slot_count ${metadataSlotCount}`, 44);
-  if (logicalBlockSize === 0 || logicalBlockSize % LP_SECTOR_SIZE !== 0) throw r.fail(`super: logical_block_size ${logicalBlockSize}`, 48);
+  if (metadataSlotCount === 0) throw r.fail('super: metadata_slot_count 0', 44);
   return { metadataMaxSize, metadataSlotCount, logicalBlockSize };
 }
 
@@ -172,23 +171,28 @@ export function parseMetadataHeader(bytes: Uint8Array, offset: number, path: str
   const groups = parseTableDescriptor(r);
   const blockDevices = parseTableDescriptor(r);
   const flags = headerSize >= HEADER_V1_2_SIZE ? r.u32le() : 0;
-  if (tablesSize > metadataMaxSize - headerSize) throw r.fail(`super: tables_size ${tablesSize} exceeds metadata_max_size ${metadataMaxSize}`, 44);
+  if (tablesSize > metadataMaxSize) throw r.fail(`super: tables_size ${tablesSize} exceeds metadata_max_size ${metadataMaxSize}`, 44);
   const tables: [string, LpMetadataTableDescriptor, number][] = [
     ['partitions', partitions, PARTITION_ENTRY_SIZE], ['extents', extents, EXTENT_ENTRY_SIZE],
     ['groups', groups, GROUP_ENTRY_SIZE], ['block_devices', blockDevices, BLOCK_DEVICE_ENTRY_SIZE],
   ];
   for (const [name, t, size] of tables) {
-    // liblp: "Logical partition metadata has unrecognized table format" / invalid table bounds.
-    if (t.entrySize !== size) throw r.fail(`super: ${name} entry_size ${t.entrySize} (expected ${size})`, 80);
     if (t.offset > tablesSize || t.numEntries * t.entrySize > tablesSize - t.offset) {
       throw r.fail(`super: ${name} table [${t.offset}, +${t.numEntries}×${t.entrySize}) outside tables_size ${tablesSize}`, 80);
+    }
+    // liblp requires exact entry sizes for partitions, extents and groups, and does not check
+    // block_devices (it strides by entry_size); we only need room for the struct we read.
+    if (name === 'block_devices' ? t.entrySize < size : t.entrySize !== size) {
+      throw r.fail(`super: ${name} entry_size ${t.entrySize} (expected ${size})`, 80);
     }
   }
   return { majorVersion, minorVersion, headerSize, tablesSize, partitions, extents, groups, blockDevices, flags };
 }
 
 /** ParseMetadata: the tables (checksummed) right after the header. `bytes` is the tables area at `offset`. */
-export function parseMetadataTables(header: LpMetadataHeader, headerBytes: Uint8Array, bytes: Uint8Array, offset: number, path: string): LpMetadata {
+export function parseMetadataTables(
+  header: LpMetadataHeader, headerBytes: Uint8Array, bytes: Uint8Array, offset: number, path: string, geometry: LpMetadataGeometry,
+): LpMetadata {
   const r = new ByteReader(bytes, offset, path);
   r.need(header.tablesSize, 0, 'metadata tables');
   if (!equalBytes(sha256(r.bytesAt(0, header.tablesSize)), headerBytes.subarray(48, 80))) {
@@ -199,8 +203,8 @@ export function parseMetadataTables(header: LpMetadataHeader, headerBytes: Uint8
   const extents: LpMetadataExtent[] = [];
   const groups: LpMetadataPartitionGroup[] = [];
   const blockDevices: LpMetadataBlockDevice[] = [];
-  r.seek(header.blockDevices.offset);
   for (let i = 0; i < header.blockDevices.numEntries; i++) {
+    r.seek(header.blockDevices.offset + i * header.blockDevices.entrySize);
     blockDevices.push({
       firstLogicalSector: r.u64le(), alignment: r.u32le(), alignmentOffset: r.u32le(), size: r.u64le(),
       partitionName: fixedName(r, 36), flags: r.u32le(),
@@ -215,8 +219,9 @@ export function parseMetadataTables(header: LpMetadataHeader, headerBytes: Uint8
   r.seek(header.extents.offset);
   for (let i = 0; i < header.extents.numEntries; i++) {
     const at = r.offset;
+    // Unknown target types pass liblp's parser (they fail when the device-mapper table is built):
+    // the partition using one is refused when opened, not the whole image.
     const e = { numSectors: r.u64le(), targetType: r.u32le(), targetData: r.u64le(), targetSource: r.u32le() };
-    if (e.targetType !== LP_TARGET_TYPE_LINEAR && e.targetType !== LP_TARGET_TYPE_ZERO) throw new FormatError(`super: extent ${i} target_type ${e.targetType}`, at + 8, path);
     if (e.targetType === LP_TARGET_TYPE_LINEAR && e.targetSource >= blockDevices.length) {
       throw new FormatError(`super: extent ${i} target_source ${e.targetSource} (${blockDevices.length} block devices)`, at + 20, path);
     }
@@ -230,6 +235,11 @@ export function parseMetadataTables(header: LpMetadataHeader, headerBytes: Uint8
     if (p.firstExtentIndex + p.numExtents > extents.length) throw new FormatError(`super: partition ${p.name} extents [${p.firstExtentIndex}, +${p.numExtents}) past ${extents.length}`, at + 40, path);
     if (p.groupIndex >= groups.length) throw new FormatError(`super: partition ${p.name} group_index ${p.groupIndex}`, at + 48, path);
     partitions.push(p);
+  }
+  // liblp: "Logical partition metadata overlaps with logical partition contents."
+  const metadataRegion = LP_PARTITION_RESERVED_BYTES + 2 * LP_METADATA_GEOMETRY_SIZE + 2 * geometry.metadataMaxSize * geometry.metadataSlotCount;
+  if (metadataRegion > blockDevices[0].firstLogicalSector * LP_SECTOR_SIZE) {
+    throw new FormatError(`super: metadata region (${metadataRegion} bytes) overlaps first_logical_sector ${blockDevices[0].firstLogicalSector}`, offset + header.blockDevices.offset, path);
   }
   return { header, partitions, extents, groups, blockDevices };
 }

@@ -3,14 +3,13 @@
 // (4096 bytes each), then metadata_slot_count primary metadata copies and as many backups,
 // each metadata_max_size bytes. Partitions are lists of LINEAR (sectors of a block device) or
 // ZERO extents in 512-byte sectors; each becomes an ExtentSource over the super image.
-import { ByteReader } from '../../io/byte-reader.js';
-import { RomscanError, TruncatedError, UnsupportedError } from '../../io/errors/index.js';
+import { FormatError, RomscanError, TruncatedError, UnsupportedError } from '../../io/errors/index.js';
 import { checkLimit } from '../../io/limits.js';
 import { ExtentSource, type Extent, type Source } from '../../io/source.js';
 import type { Container, Entry } from '../container.js';
 import {
   LP_METADATA_GEOMETRY_MAGIC, LP_METADATA_GEOMETRY_SIZE, LP_PARTITION_RESERVED_BYTES, LP_SECTOR_SIZE, LP_TARGET_TYPE_LINEAR,
-  HEADER_V1_2_SIZE, parseGeometry, parseMetadataHeader, parseMetadataTables,
+  LP_TARGET_TYPE_ZERO, HEADER_V1_2_SIZE, parseGeometry, parseMetadataHeader, parseMetadataTables,
   type LpMetadata, type LpMetadataGeometry, type LpMetadataPartition,
 } from './metadata.js';
 
@@ -65,6 +64,9 @@ export class SuperImage implements Container {
       const e = this.metadata.extents[i];
       const length = e.numSectors * LP_SECTOR_SIZE;
       checkLimit('MAX_EXPANDED_BYTES', logical + length, `size of partition ${p.name}`, undefined, this.path);
+      if (e.targetType !== LP_TARGET_TYPE_LINEAR && e.targetType !== LP_TARGET_TYPE_ZERO) {
+        throw new FormatError(`super: partition ${p.name} extent ${i} has unknown target_type ${e.targetType}`, undefined, this.path);
+      }
       if (e.targetType === LP_TARGET_TYPE_LINEAR) {
         if (e.targetSource !== 0) {
           // Retrofit / multi-disk devices put extents on other physical partitions we do not have.
@@ -146,15 +148,16 @@ async function readMetadata(source: Source, layout: Layout, g: LpMetadataGeometr
   throw firstError;
 }
 
+/** ParseMetadata at `offset`: the header, then tables_size bytes right after it (as liblp reads them). */
 async function readMetadataAt(source: Source, offset: number, g: LpMetadataGeometry): Promise<LpMetadata> {
-  if (offset + g.metadataMaxSize > source.size) throw new TruncatedError('super: metadata past end of image', offset, source.path);
-  checkLimit('MAX_METADATA_BYTES', g.metadataMaxSize, 'super metadata_max_size', offset, source.path);
-  // One read of the whole slot: header and tables together are at most metadata_max_size.
-  const bytes = await source.read(offset, g.metadataMaxSize);
-  const header = parseMetadataHeader(bytes.subarray(0, Math.min(bytes.length, HEADER_V1_2_SIZE)), offset, source.path, g.metadataMaxSize);
-  const r = new ByteReader(bytes, offset, source.path);
-  const tables = r.bytesAt(header.headerSize, header.tablesSize);
-  return parseMetadataTables(header, bytes.subarray(0, header.headerSize), tables, offset + header.headerSize, source.path);
+  if (offset + HEADER_V1_2_SIZE > source.size) throw new TruncatedError('super: metadata past end of image', offset, source.path);
+  const headerBytes = await source.read(offset, HEADER_V1_2_SIZE);
+  const header = parseMetadataHeader(headerBytes, offset, source.path, g.metadataMaxSize);
+  const tablesOffset = offset + header.headerSize;
+  checkLimit('MAX_METADATA_BYTES', header.tablesSize, 'super tables_size', offset + 44, source.path);
+  if (tablesOffset + header.tablesSize > source.size) throw new TruncatedError('super: metadata tables past end of image', tablesOffset, source.path);
+  const tables = await source.read(tablesOffset, header.tablesSize);
+  return parseMetadataTables(header, headerBytes.subarray(0, header.headerSize), tables, tablesOffset, source.path, g);
 }
 
 /** Opens a super.img: geometry and slot-0 metadata now; entries are partitions (Sources). */

@@ -95,6 +95,30 @@ describe('super.img (liblp) reader', () => {
     await assert.rejects(openSuper(new BufferSource(a.subarray(0, 5000), 's')), (e: unknown) => e instanceof RomscanError);
   });
 
+  test('partitions on another block device or with an unknown target type become anomalies', async () => {
+    const { image } = writeSuper({
+      partitions: [
+        { name: 'odm_a', rawExtents: [{ sectors: 8, type: 0, data: 0, source: 1 }] },
+        { name: 'weird_a', rawExtents: [{ sectors: 8, type: 7, data: 0, source: 0 }] },
+        { name: 'zero_a', rawExtents: [{ sectors: 8, type: 1, data: 0, source: 0 }] },
+      ],
+    });
+    // target_source 1 with one block device is refused by liblp's parser itself.
+    await assert.rejects(openSuper(new BufferSource(image, 's')), { code: 'E_FORMAT' });
+    const ok = writeSuper({
+      partitions: [
+        { name: 'weird_a', rawExtents: [{ sectors: 8, type: 7, data: 0, source: 0 }] },
+        { name: 'zero_a', rawExtents: [{ sectors: 8, type: 1, data: 0, source: 0 }] },
+      ],
+    }).image;
+    const c = await openSuper(new BufferSource(ok, 's'));
+    const es = await entriesOf(c);
+    assert.deepEqual(es.map((e) => e.name), ['zero_a']);
+    assert.deepEqual(await (await es[0].open()).read(0, 4096), new Uint8Array(4096));
+    assert.equal(c.anomalies?.length, 1);
+    assert.match(c.anomalies![0].message, /target_type 7/);
+  });
+
   test('a partition whose extent runs past the image is an anomaly, the others still list', async () => {
     const { spec } = sampleSpec(2);
     const { image } = writeSuper(spec);
