@@ -13,7 +13,7 @@ import { readBlockMap, readExtentTree, type BlockDevice, type BlockRun } from '.
 import { parseDirBlock, type DirEntry } from './directory.js';
 import {
   EXT4_ENCRYPT_FL, EXT4_EXTENTS_FL, EXT4_INLINE_DATA_FL, I_BLOCK_BYTES, I_BLOCK_POS,
-  S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, parseInode, type Inode,
+  S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, iBlockOf, parseInode, type Inode,
 } from './inode.js';
 import {
   COMPAT_SPARSE_SUPER2, INCOMPAT_EA_INODE, INCOMPAT_FILETYPE, INCOMPAT_META_BG, INCOMPAT_RECOVER, RO_COMPAT_SPARSE_SUPER,
@@ -40,11 +40,17 @@ export interface Ext4Anomaly {
   path?: string;
 }
 
-/** Reads `ranges` (absolute byte ranges) coalescing neighbours, returns one buffer per range. */
-async function readCoalesced(source: Source, ranges: { offset: number; length: number }[], maxGap: number): Promise<Uint8Array[]> {
+interface Batch {
+  offset: number;
+  bytes: Uint8Array;
+  /** Indexes into the ranges this read covers. */
+  members: number[];
+}
+
+/** Reads `ranges` (absolute byte ranges) as few reads as possible: neighbours closer than `maxGap` share one. */
+async function readBatches(source: Source, ranges: { offset: number; length: number }[], maxGap: number): Promise<Batch[]> {
   const order = ranges.map((_, i) => i).sort((a, b) => ranges[a].offset - ranges[b].offset);
-  const out: Uint8Array[] = new Array(ranges.length);
-  const jobs: Promise<void>[] = [];
+  const plans: { offset: number; length: number; members: number[] }[] = [];
   let i = 0;
   while (i < order.length) {
     const start = ranges[order[i]].offset;
@@ -56,13 +62,18 @@ async function readCoalesced(source: Source, ranges: { offset: number; length: n
       end = Math.max(end, r.offset + r.length);
       j++;
     }
-    const members = order.slice(i, j);
-    jobs.push(source.read(start, end - start).then((buf) => {
-      for (const k of members) out[k] = buf.subarray(ranges[k].offset - start, ranges[k].offset - start + ranges[k].length);
-    }));
+    plans.push({ offset: start, length: end - start, members: order.slice(i, j) });
     i = j;
   }
-  await Promise.all(jobs);
+  return Promise.all(plans.map(async (p) => ({ offset: p.offset, bytes: await source.read(p.offset, p.length), members: p.members })));
+}
+
+/** Like readBatches, one view per range. */
+async function readCoalesced(source: Source, ranges: { offset: number; length: number }[], maxGap: number): Promise<Uint8Array[]> {
+  const out: Uint8Array[] = new Array(ranges.length);
+  for (const b of await readBatches(source, ranges, maxGap)) {
+    for (const k of b.members) out[k] = b.bytes.subarray(ranges[k].offset - b.offset, ranges[k].offset - b.offset + ranges[k].length);
+  }
   return out;
 }
 
@@ -193,15 +204,18 @@ export class Ext4Image implements Container, BlockDevice {
         this.note(e);
       }
     }
-    const bufs = await readCoalesced(this.source, ranges, INODE_GAP_BYTES);
     const map = new Map<number, Inode>();
-    wanted.forEach((ino, i) => {
-      try {
-        map.set(ino, parseInode(new ByteReader(bufs[i], ranges[i].offset, this.path), 0, this.superblock.inodeSize, ino));
-      } catch (e) {
-        this.note(e);
+    // One ByteReader per coalesced read, not per inode: directories of 50 k entries are common.
+    for (const batch of await readBatches(this.source, ranges, INODE_GAP_BYTES)) {
+      const r = new ByteReader(batch.bytes, batch.offset, this.path);
+      for (const i of batch.members) {
+        try {
+          map.set(wanted[i], parseInode(r, ranges[i].offset - batch.offset, this.superblock.inodeSize, wanted[i]));
+        } catch (e) {
+          this.note(e);
+        }
       }
-    });
+    }
     return map;
   }
 
@@ -216,8 +230,8 @@ export class Ext4Image implements Container, BlockDevice {
     const blockLimit = Math.ceil(inode.size / this.blockSize);
     if (blockLimit === 0) return [];
     return inode.flags & EXT4_EXTENTS_FL
-      ? readExtentTree(this, inode.iBlock, inode.offset + I_BLOCK_POS, blockLimit)
-      : readBlockMap(this, inode.iBlock, inode.offset + I_BLOCK_POS, blockLimit);
+      ? readExtentTree(this, iBlockOf(inode), inode.offset + I_BLOCK_POS, blockLimit)
+      : readBlockMap(this, iBlockOf(inode), inode.offset + I_BLOCK_POS, blockLimit);
   }
 
   /** Byte extents of an inode's data in the image (inline data included). */
@@ -261,7 +275,7 @@ export class Ext4Image implements Container, BlockDevice {
     const limit = (): void => checkLimit('MAX_DIR_ENTRIES', out.length, `entries of directory ${path || '/'}`, inode.offset, this.path);
     if (inode.flags & EXT4_INLINE_DATA_FL) {
       // inlinedata.rst: i_block holds the parent inode number then records; system.data holds more records.
-      parseDirBlock(inode.iBlock.subarray(4), inode.offset + I_BLOCK_POS + 4, I_BLOCK_BYTES - 4, hasFileType, out, onError);
+      parseDirBlock(iBlockOf(inode).subarray(4), inode.offset + I_BLOCK_POS + 4, I_BLOCK_BYTES - 4, hasFileType, out, onError);
       const x = findInlineDataXattr(inode, this.path);
       if (x && x.size > 0) {
         // The value lies inside the inode we already hold.
@@ -304,7 +318,7 @@ export class Ext4Image implements Container, BlockDevice {
     }
     if (fast && inode.size > I_BLOCK_BYTES) throw new FormatError(`ext4: fast symlink of ${inode.size} bytes`, inode.offset + 4, path);
     if (fast) {
-      bytes = inode.iBlock.subarray(0, inode.size);
+      bytes = iBlockOf(inode).subarray(0, inode.size);
     } else {
       const src = await this.openInode(inode, path);
       bytes = await src.read(0, src.size);

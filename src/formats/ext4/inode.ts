@@ -28,10 +28,13 @@ export interface Inode {
   blocks: number;
   flags: number;
   fileAcl: number;
-  /** The 60 bytes of i_block[]. */
-  iBlock: Uint8Array;
-  /** The whole on-disk inode (s_inode_size bytes), for in-inode xattrs. */
+  /** The whole on-disk inode (s_inode_size bytes): i_block[] and in-inode xattrs. */
   raw: Uint8Array;
+}
+
+/** The 60 bytes of i_block[] (a view, made on demand: walks hold many inodes). */
+export function iBlockOf(inode: Inode): Uint8Array {
+  return inode.raw.subarray(I_BLOCK_POS, I_BLOCK_POS + I_BLOCK_BYTES);
 }
 
 /** Parses one inode of `inodeSize` bytes at the reader's window position `pos`. */
@@ -49,7 +52,6 @@ export function parseInode(r: ByteReader, pos: number, inodeSize: number, ino: n
     blocks: r.u32At(pos + 0x1c) + r.u16At(pos + 0x74) * 0x1_0000_0000,
     flags: r.u32At(pos + 0x20),
     fileAcl: r.u32At(pos + 0x68) + r.u16At(pos + 0x76) * 0x1_0000_0000,
-    iBlock: r.bytesAt(pos + I_BLOCK_POS, I_BLOCK_BYTES),
     raw: r.bytesAt(pos, inodeSize),
   };
 }
