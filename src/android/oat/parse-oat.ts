@@ -23,6 +23,7 @@ import { checkLimit } from '../../io/limits.js';
 import { DexFile, adler32 } from '../dex/dex-file.js';
 import { parseDexHeader, detectDex, type DexHeader } from '../dex/header.js';
 import { ElfFile, detectElf } from './elf.js';
+import { unquickenOatDex } from './oat-quickening.js';
 
 export interface OatDexEntry {
   /** dex location as dex2oat recorded it, e.g. "/system/app/Foo/Foo.apk:classes2.dex". */
@@ -52,6 +53,8 @@ export interface OatOptions {
 }
 
 const INSTRUCTION_SETS = ['none', 'arm', 'arm64', 'thumb2', 'x86', 'x86_64', 'mips', 'mips64', 'riscv64'];
+/** The first OAT version (Android 7.0) that records quickening info (see oat-quickening.ts). */
+export const OAT_QUICKENING_INFO_VERSION = 79;
 /** The first OAT version whose dex files live in the .vdex (Android 8.0). */
 export const OAT_VDEX_VERSION = 124;
 /** dex location length cap: ART paths are < PATH_MAX (4096). */
@@ -146,7 +149,11 @@ export function parseOat(input: Uint8Array, path: string, options: OatOptions = 
     const entry: OatDexEntry = { location, locationChecksum: u32(bytes, p), dexFileOffset: u32(bytes, p + 4) };
     p += 8;
     result.entries.push(entry);
-    if (v < OAT_VDEX_VERSION) embedded.push(checkEmbeddedDex(bytes, begin, entry, i, path, anomalies));
+    if (v < OAT_VDEX_VERSION) {
+      const d = checkEmbeddedDex(bytes, begin, entry, i, path, anomalies);
+      if (tail >= 2 && p + 4 <= bytes.length) d.classOffsetsOffset = u32(bytes, p);
+      embedded.push(d);
+    }
     if (tail < 0) {
       // Before 075 the class offsets follow inline, one u32 per class_def of the dex.
       const dexPos = begin + entry.dexFileOffset;
@@ -165,8 +172,19 @@ export function parseOat(input: Uint8Array, path: string, options: OatOptions = 
     anomalies.push({ stage: 'oat', message: `OAT ${version} keeps its dex code in the companion .vdex`, offset: begin + 4 });
   }
   const names = dexNames(embedded.map((d) => d.entry.location));
-  result.dexes = embedded.map((d, i) => new DexFile(bytes, d.header, { headerPos: d.pos, sectionBase: d.pos, dataBase: d.pos, end: d.end },
-    `${options.dexNamePrefix ?? ''}${names[i]}`, path, anomalies));
+  result.dexes = embedded.map((d, i) => {
+    const name = `${options.dexNamePrefix ?? ''}${names[i]}`;
+    if (v >= OAT_QUICKENING_INFO_VERSION && d.classOffsetsOffset !== undefined) {
+      // Android 7 kept the quickening info: unquicken a private copy, then check the checksum.
+      const copy = new Uint8Array(bytes.subarray(d.pos, d.end));
+      const dex = new DexFile(copy, d.header, { headerPos: 0, sectionBase: 0, dataBase: 0, end: copy.length }, name, path, anomalies, d.pos);
+      unquickenOatDex(bytes, begin, d.classOffsetsOffset, dex, anomalies);
+      verifyChecksum(copy, 0, copy.length, d, anomalies);
+      return dex;
+    }
+    verifyChecksum(bytes, d.pos, d.end, d, anomalies);
+    return new DexFile(bytes, d.header, { headerPos: d.pos, sectionBase: d.pos, dataBase: d.pos, end: d.end }, name, path, anomalies);
+  });
   return result;
 }
 
@@ -203,7 +221,16 @@ function readKeyValues(b: Uint8Array, from: number, to: number): Record<string, 
   return out;
 }
 
-interface EmbeddedDex { entry: OatDexEntry; pos: number; end: number; header: DexHeader }
+interface EmbeddedDex { entry: OatDexEntry; pos: number; end: number; header: DexHeader; classOffsetsOffset?: number }
+
+function verifyChecksum(b: Uint8Array, pos: number, end: number, d: EmbeddedDex, anomalies: Anomaly[]): void {
+  if (pos + d.header.fileSize > end) return; // truncated: noted already
+  if (adler32(b, pos + 12, end) !== d.header.checksum) {
+    // Android 5–6 quickened in place and kept no record; 7.x also dropped redundant check-casts
+    // without one. The header keeps the APK dex's checksum either way.
+    anomalies.push({ stage: 'dex', message: `${d.entry.location}: adler32 checksum mismatch (dex rewritten in place by dex2oat)`, offset: d.pos + 8 });
+  }
+}
 
 function checkEmbeddedDex(bytes: Uint8Array, begin: number, e: OatDexEntry, i: number, path: string, anomalies: Anomaly[]): EmbeddedDex {
   const pos = begin + e.dexFileOffset;
@@ -217,9 +244,6 @@ function checkEmbeddedDex(bytes: Uint8Array, begin: number, e: OatDexEntry, i: n
   if (end > bytes.length) {
     anomalies.push({ stage: 'dex', message: `${e.location}: file_size 0x${header.fileSize.toString(16)} runs past the end of the file (truncated)`, offset: pos + 32 });
     end = bytes.length;
-  } else if (adler32(bytes, pos + 12, end) !== header.checksum) {
-    // Android 5–7 quickened the dex in place for interpret-only code; the header keeps the APK's checksum.
-    anomalies.push({ stage: 'dex', message: `${e.location}: adler32 checksum mismatch (rewritten in place by dex2oat)`, offset: pos + 8 });
   }
   return { entry: e, pos, end, header };
 }
