@@ -4,10 +4,10 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { readFileSync, openSync, writeSync, closeSync } from 'node:fs';
+import { spawnSync, execFileSync } from 'node:child_process';
 import { FileSource, BufferSource, type Source } from '../../../src/io/source.js';
-import { openExt4, detectExt4, Ext4Image } from '../../../src/formats/ext4/index.js';
+import { openExt4, detectExt4 } from '../../../src/formats/ext4/index.js';
 import type { Container } from '../../../src/formats/container.js';
 import { RomscanError } from '../../../src/io/errors/index.js';
 import { buildExt4, debugfsRdump, findTool, makeTempDir, makeTree, removeDir, type TreeItem } from '../../helpers/build-ext4.js';
@@ -62,8 +62,8 @@ function assertSameTree(ours: Map<string, TreeItem>, theirs: Map<string, TreeIte
   }
 }
 
-const VARIANTS: { name: string; mkfsArgs: string[]; sizeKiB: number; indexDirs?: boolean; huge?: boolean; bigDir?: number; check?: (img: Ext4Image) => void }[] = [
-  { name: 'ext4 defaults (extents, 4 KiB, 64bit, metadata_csum)', mkfsArgs: ['-t', 'ext4'], sizeKiB: 16384 },
+const VARIANTS: { name: string; mkfsArgs: string[]; sizeKiB: number; indexDirs?: boolean; huge?: boolean; bigDir?: number; debugfsWrite?: string }[] = [
+  { name: 'ext4 defaults (extents, 4 KiB, 64bit, metadata_csum)', mkfsArgs: ['-t', 'ext4', '-b', '4096'], sizeKiB: 16384 },
   { name: 'ext4 without extents, 1 KiB blocks (block maps up to triple indirect)', mkfsArgs: ['-t', 'ext4', '-O', '^extent,^64bit', '-b', '1024'], sizeKiB: 16384, huge: true },
   { name: 'ext2', mkfsArgs: ['-t', 'ext2'], sizeKiB: 16384 },
   { name: 'ext3, 2 KiB blocks', mkfsArgs: ['-t', 'ext3', '-b', '2048'], sizeKiB: 16384 },
@@ -71,6 +71,8 @@ const VARIANTS: { name: string; mkfsArgs: string[]; sizeKiB: number; indexDirs?:
   { name: 'ext4 htree directory (e2fsck -D)', mkfsArgs: ['-t', 'ext4', '-b', '1024'], sizeKiB: 16384, indexDirs: true, bigDir: 1500 },
   { name: 'ext4 32-bit descriptors, 128-byte inodes', mkfsArgs: ['-t', 'ext4', '-O', '^64bit,^metadata_csum', '-I', '128'], sizeKiB: 16384 },
   { name: 'ext4 meta_bg', mkfsArgs: ['-t', 'ext4', '-b', '1024', '-O', 'meta_bg,^resize_inode'], sizeKiB: 40000 },
+  // debugfs fallocate leaves unwritten (uninit) extents over the holes: they must read as zeros.
+  { name: 'ext4 unwritten extents (debugfs fallocate)', mkfsArgs: ['-t', 'ext4', '-b', '4096'], sizeKiB: 16384, debugfsWrite: 'fallocate /holes.bin 0 200' },
   { name: 'ext4 64 KiB blocks', mkfsArgs: ['-t', 'ext4', '-b', '65536'], sizeKiB: 65536, bigDir: 50 },
 ];
 
@@ -86,6 +88,21 @@ describe('ext4 reader vs debugfs rdump', { skip }, () => {
       const image = join(dir, `${slug}.img`);
       makeTree(tree, { bigDirEntries: v.bigDir ?? 0, huge: v.huge });
       buildExt4(tree, image, { mkfsArgs: v.mkfsArgs, sizeKiB: v.sizeKiB, indexDirs: v.indexDirs });
+      if (v.debugfsWrite) {
+        execFileSync(findTool('debugfs')!, ['-w', '-R', v.debugfsWrite, image], { stdio: 'ignore' });
+        const ex = spawnSync(findTool('debugfs')!, ['-R', 'ex /holes.bin', image], { encoding: 'utf8' });
+        // Fill the unwritten extents' blocks with junk: a reader that ignores the flag would return it.
+        const bs = 4096;
+        const fd = openSync(image, 'r+');
+        let uninit = 0;
+        for (const m of ex.stdout.matchAll(/\d+ -\s+\d+\s+(\d+) -\s+(\d+)\s+\d+ Uninit/g)) {
+          const first = Number(m[1]), last = Number(m[2]);
+          writeSync(fd, new Uint8Array((last - first + 1) * bs).fill(0xaa), 0, (last - first + 1) * bs, first * bs);
+          uninit++;
+        }
+        closeSync(fd);
+        assert.ok(uninit > 0, ex.stdout);
+      }
       const theirs = debugfsRdump(image, join(dir, `${slug}-rdump`));
       const src = await FileSource.open(image, 'img');
       try {
