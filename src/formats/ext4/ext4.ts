@@ -323,7 +323,9 @@ export class Ext4Image implements Container, BlockDevice {
       const src = await this.openInode(inode, path);
       bytes = await src.read(0, src.size);
     }
-    return new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+    // readlink(2) returns the string up to its first NUL (the kernel terminates the target at i_size).
+    const nul = bytes.indexOf(0);
+    return new TextDecoder('utf-8', { fatal: false }).decode(nul >= 0 ? bytes.subarray(0, nul) : bytes);
   }
 
   entries(): AsyncIterable<Entry> {
