@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-interface CallFrame { functionName: string; url: string; lineNumber: number }
+interface CallFrame { functionName: string; url: string; lineNumber: number; columnNumber: number }
 interface ProfileNode { id: number; callFrame: CallFrame; hitCount?: number; children?: number[] }
 interface CpuProfile { nodes: ProfileNode[]; samples?: number[]; timeDeltas?: number[]; startTime: number; endTime: number }
 
@@ -14,15 +14,70 @@ export interface ProfileSummary { totalMs: number; bySelf: Hotspot[]; byFile: Ho
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** Per generated line, the [generatedColumn, sourceLine] segments of a source map v3, in column order. */
+type LineMap = number[][][];
+
+function decodeSourceMap(mapFile: string): LineMap | null {
+  let map: { mappings: string };
+  try {
+    map = JSON.parse(readFileSync(mapFile, 'utf8'));
+  } catch {
+    return null;
+  }
+  const lines: LineMap = [];
+  let srcLine = 0;
+  for (const lineText of map.mappings.split(';')) {
+    const segs: number[][] = [];
+    let col = 0;
+    for (const seg of lineText.split(',')) {
+      if (!seg) continue;
+      const vals: number[] = [];
+      let shift = 0, value = 0;
+      for (const ch of seg) {
+        const d = B64.indexOf(ch);
+        value += (d & 31) << shift;
+        if (d & 32) { shift += 5; continue; }
+        vals.push(value & 1 ? -(value >>> 1) : value >>> 1);
+        shift = 0; value = 0;
+      }
+      col += vals[0];
+      // Fields are deltas: [column, source index, source line, source column, name?].
+      if (vals.length >= 4) { srcLine += vals[2]; segs.push([col, srcLine]); }
+    }
+    lines.push(segs);
+  }
+  return lines;
+}
+
+const mapCache = new Map<string, LineMap | null>();
+
+/** Original source line (1-based) of a generated position, when the built file has a source map. */
+function originalLine(jsFile: string, line0: number, col0: number): number | null {
+  if (!mapCache.has(jsFile)) mapCache.set(jsFile, decodeSourceMap(`${jsFile}.map`));
+  const segs = mapCache.get(jsFile)?.[line0];
+  if (!segs?.length) return null;
+  let best = segs[0];
+  for (const sg of segs) if (sg[0] <= col0) best = sg;
+  return best[1] + 1;
+}
+
+const BUILD_DIR = /^bench\/work\/romscan\/dist\//;
+
 function frameName(cf: CallFrame, root: string): string {
   if (!cf.url) return cf.functionName.startsWith('(') ? cf.functionName : `(native ${cf.functionName || '?'})`;
-  let file = cf.url.startsWith('file://') ? fileURLToPath(cf.url) : cf.url;
-  if (file.startsWith('/')) file = relative(root, file);
-  // Built copies live in bench/work/dist: name the source file the owner edits.
-  if (/(^|\/)node_modules\//.test(file)) file = file.replace(/^.*node_modules\//, 'node_modules/');
-  // Built copies live in bench/work/dist: name the source file the owner edits.
-  else if (file.startsWith('bench/work/dist/')) file = file.replace(/^bench\/work\/dist\//, 'src/').replace(/\.js$/, '.ts');
-  return `${file}:${cf.functionName || '(anonymous)'}:${cf.lineNumber + 1}`;
+  const abs = cf.url.startsWith('file://') ? fileURLToPath(cf.url) : cf.url;
+  let file = abs.startsWith('/') ? relative(root, abs) : abs;
+  let line = cf.lineNumber + 1;
+  if (/(^|\/)node_modules\//.test(file)) {
+    file = file.replace(/^.*node_modules\//, 'node_modules/');
+  } else if (BUILD_DIR.test(file)) {
+    // The bench's own build: name the source file and line the owner edits.
+    file = file.replace(BUILD_DIR, 'src/').replace(/\.js$/, '.ts');
+    line = originalLine(abs, cf.lineNumber, cf.columnNumber) ?? line;
+  }
+  return `${file}:${cf.functionName || '(anonymous)'}:${line}`;
 }
 
 function fileOf(name: string): string {

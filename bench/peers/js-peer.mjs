@@ -1,11 +1,14 @@
 // JS manifest libraries as peers for bench/run.ts: one Node process reads the manifest of every
 // APK given, so Node start-up is paid once, as romscan pays it once for a directory.
-// usage: node js-peer.mjs adbkit-apkreader|app-info-parser|node-apk APK...
-// prints one JSON line: {"apks": n, "failed": n, "seconds": s}
+// usage: node js-peer.mjs adbkit-apkreader|app-info-parser|node-apk [--trace] APK...
+// prints one JSON line: {"apks": n, "failed": n, "seconds": s}; --trace names each file on stderr
+// before reading it, so a run killed by a timeout tells which file the library never returned on.
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const [lib, ...apks] = process.argv.slice(2);
+const [lib, ...rest] = process.argv.slice(2);
+const trace = rest[0] === '--trace';
+const apks = trace ? rest.slice(1) : rest;
 
 const readers = {
   'adbkit-apkreader': () => {
@@ -39,6 +42,7 @@ const read = make();
 const t0 = process.hrtime.bigint();
 let failed = 0;
 for (const f of apks) {
+  if (trace) process.stderr.write(`start ${f}\n`);
   try {
     await read(f);
   } catch {
