@@ -1,21 +1,24 @@
-// `npm run fuzz -- [--iterations N] [--seed S] [--format a,b] [--jobs J] [--timeout MS]
+// `npm run fuzz -- [--iterations N] [--seed S] [--format a,b] [--jobs J] [--timeout MS] [--corpus]
 //                  [--replay format:seed-file:case-seed …] [--save-regression NAME]`
-// Runs N seeded mutation cases round-robin over the formats, prints per-format counts, every
-// failure with the command that replays it, and the peak RSS. Exit code 1 when anything failed.
+// Runs N seeded mutation cases round-robin over the formats (plus, with --corpus, every e2fsprogs
+// image and every corpus APK unmutated), prints per-format counts, every failure with the command
+// that replays it, and the peak RSS. Exit code 1 when anything failed.
 // A replayed failure can be stored as a regression fixture (test/fuzz/regressions/), which the
 // short run inside `npm test` replays every time.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { FORMATS, loadSeeds, missingTools, PROJECT_ROOT, type FuzzFormat } from './lib/seeds.js';
-import { caseInput, formatSummary, runFuzz, type CaseSpec } from './lib/runner.js';
+import { caseInput, formatSummary, planCases, runFuzz, type CaseSpec } from './lib/runner.js';
+import { corpusApkCases, e2fsprogsCases } from './lib/corpus-cases.js';
 
 function parseArgs(argv: string[]) {
-  const o = { iterations: 1000, seed: Date.now() % 1_000_000, formats: [...FORMATS] as FuzzFormat[], jobs: 2, timeoutMs: 10_000, replay: [] as string[], saveRegression: null as string | null, seedGiven: false };
+  const o = { iterations: 1000, seed: Date.now() % 1_000_000, formats: [...FORMATS] as FuzzFormat[], jobs: 2, timeoutMs: 10_000, replay: [] as string[], saveRegression: null as string | null, corpus: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i], v = () => { const x = argv[++i]; if (x === undefined) throw new Error(`${a} needs a value`); return x; };
     if (a === '--iterations' || a === '-n') o.iterations = Number(v());
-    else if (a === '--seed') { o.seed = Number(v()); o.seedGiven = true; }
+    else if (a === '--seed') o.seed = Number(v());
+    else if (a === '--corpus') o.corpus = true;
     else if (a === '--format') o.formats = v().split(',') as FuzzFormat[];
     else if (a === '--jobs') o.jobs = Number(v());
     else if (a === '--timeout') o.timeoutMs = Number(v());
@@ -45,10 +48,19 @@ if (o.replay.length) {
   });
 }
 
-if (!cases) process.stderr.write(`fuzzing ${o.iterations} iterations, seed ${o.seed}, formats ${o.formats.filter((f) => seeds.get(f)?.length).join(',')}, ${o.jobs} workers\n`);
+const replaying = cases !== undefined;
+if (!cases) {
+  cases = planCases(seeds, o.formats, o.iterations, o.seed);
+  process.stderr.write(`fuzzing ${o.iterations} iterations, seed ${o.seed}, formats ${o.formats.filter((f) => seeds.get(f)?.length).join(',')}, ${o.jobs} workers\n`);
+  if (o.corpus) {
+    const extra = [...e2fsprogsCases(), ...corpusApkCases()];
+    process.stderr.write(`plus ${extra.length} unmutated corpus cases (e2fsprogs images: scan and extract separately; APKs)\n`);
+    cases.push(...extra);
+  }
+}
 const tty = process.stderr.isTTY;
 const summary = await runFuzz({
-  seeds, cases, iterations: o.iterations, seed: o.seed, formats: o.formats, jobs: o.jobs, timeoutMs: o.timeoutMs,
+  seeds, cases, jobs: o.jobs, timeoutMs: o.timeoutMs,
   onCase(done, total, failure) {
     if (failure) process.stderr.write(`${tty ? '\r\x1b[K' : ''}FAIL ${failure.kind} ${failure.format}:${failure.seed}:${failure.caseSeed}: ${failure.message.slice(0, 200)}\n`);
     if (tty && (done % 10 === 0 || done === total)) process.stderr.write(`\r\x1b[K${done}/${total}`);
@@ -58,7 +70,7 @@ const summary = await runFuzz({
 if (tty) process.stderr.write('\r\x1b[K');
 process.stdout.write(`${formatSummary(summary)}\n`);
 
-if (o.saveRegression && cases) {
+if (o.saveRegression && replaying) {
   const dir = join(PROJECT_ROOT, 'test/fuzz/regressions');
   mkdirSync(dir, { recursive: true });
   cases.forEach((c, i) => {

@@ -468,6 +468,8 @@ export interface MutationResult { bytes: Uint8Array; steps: string[] }
 export function mutate(format: FuzzFormat, seed: Uint8Array, caseSeed: number, shape: SeedShape | null, dex: Uint8Array | null = null): MutationResult {
   const rng = new Rng(caseSeed);
   const steps: string[] = [];
+  // Mutators copy with slice(), which on a Buffer would share memory and change the seed itself.
+  if (Buffer.isBuffer(seed)) seed = new Uint8Array(seed);
   let bytes = seed;
   if (ZIP_FORMATS.has(format) && rng.chance(0.6)) {
     try {

@@ -4,20 +4,26 @@ import type { FuzzFormat, Seed } from './seeds.js';
 
 export interface WorkerData {
   entry: string;
+  /** A temp folder for this run (inputs written for scanInput, extract outputs). */
+  tmpRoot: string;
   seeds: Record<FuzzFormat, Seed[]>;
   /** A real dex file, prepended to zips by the Janus-shaped mutation. */
   janusDex: Uint8Array | null;
 }
+
+export type CaseMode = 'scan' | 'extract' | 'both';
 
 export interface CaseRequest {
   id: number;
   format: FuzzFormat;
   seedIndex: number;
   caseSeed: number;
-  /** Also run `extract --out` and check where files landed. */
-  extract: boolean;
+  /** scan: scanInput only; extract: extract --out only (and check where files landed); both: one then the other. */
+  mode: CaseMode;
   /** Replay these exact bytes instead of mutating (regression fixtures). */
   raw?: Uint8Array;
+  /** Or read (and gunzip / bunzip2) this file in the worker. */
+  file?: string;
 }
 
 export type CaseReply =

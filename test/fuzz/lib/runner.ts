@@ -5,11 +5,13 @@
 // miss a huge Buffer.alloc). Every case is named by (format, seed file, case seed), so any failure
 // replays exactly.
 import { Worker } from 'node:worker_threads';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { caseSeedOf, mutate, shapeOf } from './mutate.js';
+import { loadFile } from './load-file.js';
 import { PROJECT_ROOT, seedDigest, type FuzzFormat, type Seed } from './seeds.js';
-import type { CaseReply, CaseRequest, WorkerData } from './protocol.js';
+import type { CaseMode, CaseReply, CaseRequest, WorkerData } from './protocol.js';
 
 export type FailureKind = 'crash' | 'property' | 'hang' | 'memory' | 'worker-exit';
 
@@ -50,7 +52,11 @@ export interface CaseSpec {
   seedIndex: number;
   caseSeed: number;
   raw?: Uint8Array;
+  /** A file the worker reads itself (.gz / .bz2 unpacked), instead of a mutation. */
+  file?: string;
   label?: string;
+  /** Default: 'both' for files and raw bytes, for mutations 'both' on one case in `extractEvery`, else 'scan'. */
+  mode?: CaseMode;
 }
 
 export interface FuzzOptions {
@@ -92,6 +98,7 @@ export function planCases(seeds: Map<FuzzFormat, Seed[]>, formats: FuzzFormat[],
 /** The exact bytes of a case (for saving a failing input or turning it into a fixture). */
 export function caseInput(seeds: Map<FuzzFormat, Seed[]>, c: CaseSpec): Uint8Array {
   if (c.raw) return c.raw;
+  if (c.file) return loadFile(c.file);
   const seed = seeds.get(c.format)![c.seedIndex];
   return mutate(c.format, seed.bytes, c.caseSeed, shapeOf(seed.bytes), janusDex(seeds)).bytes;
 }
@@ -101,7 +108,7 @@ function janusDex(seeds: Map<FuzzFormat, Seed[]>): Uint8Array | null {
 }
 
 export function caseId(seeds: Map<FuzzFormat, Seed[]>, c: CaseSpec): string {
-  return c.label ?? `${c.format}:${seeds.get(c.format)![c.seedIndex].name}:${c.caseSeed}`;
+  return `${c.format}:${c.label ?? seeds.get(c.format)![c.seedIndex].name}:${c.caseSeed}`;
 }
 
 interface Slot {
@@ -119,7 +126,8 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzSummary> {
   const rssLimit = (opts.rssLimitMb ?? 1024) * 1024 * 1024;
   const extractEvery = Math.max(1, opts.extractEvery ?? 2);
   const saveDir = opts.saveDir === undefined ? DEFAULT_SAVE_DIR : opts.saveDir;
-  const workerData: WorkerData = { entry: ENTRY, seeds: Object.fromEntries(seeds) as WorkerData['seeds'], janusDex: janusDex(seeds) };
+  const tmpRoot = mkdtempSync(join(tmpdir(), 'romscan-fuzz-'));
+  const workerData: WorkerData = { entry: ENTRY, tmpRoot, seeds: Object.fromEntries(seeds) as WorkerData['seeds'], janusDex: janusDex(seeds) };
 
   const summary: FuzzSummary = { iterations: cases.length, perFormat: {}, failures: [], peakRssMb: 0, elapsedMs: 0, seedDigest: seedDigest(seeds) };
   let peakRss = process.memoryUsage.rss();
@@ -151,10 +159,11 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzSummary> {
     return slot;
   };
 
-  const replace = async (i: number): Promise<void> => {
+  /** A worker that hung, ran out of memory or died is terminated and replaced before its next case. */
+  const replace = (i: number): void => {
     const old = slots[i];
     slots[i] = spawn();
-    await old.worker.terminate().catch(() => undefined);
+    void old.worker.terminate().catch(() => undefined);
   };
 
   const sampler = setInterval(() => {
@@ -167,22 +176,22 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzSummary> {
         s.busy = null;
         clearTimeout(b.timer);
         b.resolve({ failed: 'memory', message: `process RSS ${(rss / 2 ** 20).toFixed(0)} MiB over ${(rssLimit / 2 ** 20).toFixed(0)} MiB` });
-        void replace(i);
+        void s.worker.terminate().catch(() => undefined);
       });
     }
   }, 20);
   sampler.unref();
 
-  const runOne = (i: number, spec: CaseSpec, extract: boolean) => new Promise<CaseReply | { failed: FailureKind; message: string }>((resolve) => {
+  const runOne = (i: number, spec: CaseSpec, mode: CaseMode) => new Promise<CaseReply | { failed: FailureKind; message: string }>((resolve) => {
     const slot = slots[i];
     const timer = setTimeout(() => {
       if (slot.busy?.spec !== spec) return;
       slot.busy = null;
       resolve({ failed: 'hang', message: `no result within ${timeoutMs} ms` });
-      void replace(i);
+      void slot.worker.terminate().catch(() => undefined);
     }, timeoutMs);
     slot.busy = { spec, started: Date.now(), timer, resolve };
-    const req: CaseRequest = { id: 0, format: spec.format, seedIndex: spec.seedIndex, caseSeed: spec.caseSeed, extract, raw: spec.raw };
+    const req: CaseRequest = { id: 0, format: spec.format, seedIndex: spec.seedIndex, caseSeed: spec.caseSeed, mode, raw: spec.raw, file: spec.file };
     slot.worker.postMessage(req);
   });
 
@@ -195,17 +204,17 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzSummary> {
     st.totalMs += ms;
     if (ms > st.maxMs) { st.maxMs = ms; st.slowest = caseId(seeds, spec); }
     let failure: Failure | null = null;
-    const seedName = seeds.get(spec.format)![spec.seedIndex].name;
+    const seedName = spec.label ?? seeds.get(spec.format)![spec.seedIndex].name;
     if ('failed' in r) failure = { format: spec.format, seed: seedName, caseSeed: spec.caseSeed, kind: r.failed, message: r.message, steps: [], ms };
     else if (!r.ok) failure = { format: spec.format, seed: seedName, caseSeed: spec.caseSeed, kind: r.kind, message: r.message, stack: r.stack, steps: r.steps, ms };
     else st.outcomes[r.outcome.result] = (st.outcomes[r.outcome.result] ?? 0) + 1;
     if (failure) {
       st.failures++;
-      if (spec.raw === undefined && failure.steps.length === 0) {
+      if (spec.raw === undefined && spec.file === undefined && failure.steps.length === 0) {
         const seed = seeds.get(spec.format)![spec.seedIndex];
         failure.steps = mutate(spec.format, seed.bytes, spec.caseSeed, shapeOf(seed.bytes), janusDex(seeds)).steps;
       }
-      if (saveDir) {
+      if (saveDir && spec.file === undefined) {
         mkdirSync(saveDir, { recursive: true });
         const file = join(saveDir, `${spec.format}-${spec.caseSeed}.bin`);
         writeFileSync(file, caseInput(seeds, spec));
@@ -222,8 +231,9 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzSummary> {
       const spec = cases[next++];
       await slots[i].ready;
       const t0 = Date.now();
-      const extract = spec.raw !== undefined || ((spec.caseSeed >>> 3) % extractEvery === 0);
-      const r = await runOne(i, spec, extract);
+      const mode: CaseMode = spec.mode ?? (spec.raw !== undefined || spec.file !== undefined || ((spec.caseSeed >>> 3) % extractEvery === 0) ? 'both' : 'scan');
+      const r = await runOne(i, spec, mode);
+      if ('failed' in r) replace(i);
       record(spec, r, Date.now() - t0);
     }
   };
@@ -234,6 +244,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzSummary> {
   } finally {
     clearInterval(sampler);
     await Promise.all(slots.map((s) => s.worker.terminate().catch(() => undefined)));
+    rmSync(tmpRoot, { recursive: true, force: true });
   }
   summary.peakRssMb = Math.round(Math.max(peakRss, process.memoryUsage.rss()) / 2 ** 20);
   summary.elapsedMs = Date.now() - started;

@@ -16,7 +16,9 @@ import { fullPayloadFromImage } from '../../helpers/write-payload.js';
 import { buildZip } from './zip-model.js';
 
 export const FORMATS = ['apk', 'axml', 'arsc', 'dex', 'ext4', 'sparse', 'erofs', 'super', 'payload', 'tar', 'lz4', 'sdat', 'ota'] as const;
-export type FuzzFormat = typeof FORMATS[number];
+/** Targets that misbehave on purpose, so tests can show the harness notices each kind of failure. */
+export const CANARIES = ['canary-crash', 'canary-hang', 'canary-heap', 'canary-rss'] as const;
+export type FuzzFormat = typeof FORMATS[number] | typeof CANARIES[number];
 
 export interface Seed {
   format: FuzzFormat;
@@ -208,8 +210,10 @@ function zipMembers(file: string, pick: (name: string) => boolean): { name: stri
 /** Every seed, by format. Members bigger than `maxBytes` are left out to keep cases fast. */
 export function loadSeeds(maxBytes = 2_000_000): Map<FuzzFormat, Seed[]> {
   const seeds = new Map<FuzzFormat, Seed[]>(FORMATS.map((f) => [f, []]));
+  for (const c of CANARIES) seeds.set(c, [{ format: c, name: c, bytes: new Uint8Array(1) }]);
   const add = (format: FuzzFormat, name: string, bytes: Uint8Array) => {
-    if (bytes.length > 0 && bytes.length <= maxBytes) seeds.get(format)!.push({ format, name, bytes });
+    // A plain copy: Buffer#slice shares memory, and mutators slice their input.
+    if (bytes.length > 0 && bytes.length <= maxBytes) seeds.get(format)!.push({ format, name, bytes: new Uint8Array(bytes) });
   };
   for (const apk of SEED_APKS) {
     const file = join(CORPUS, 'apk', apk);

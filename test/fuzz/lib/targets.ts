@@ -21,6 +21,7 @@ import { renderSarif } from '../../../src/report/render-sarif.js';
 import { renderText } from '../../../src/report/render-text.js';
 import type { Report } from '../../../src/report/model.js';
 import type { FuzzFormat } from './seeds.js';
+import type { CaseMode } from './protocol.js';
 
 export const SIGNATURES_DIR = join(new URL('../../..', import.meta.url).pathname, 'signatures');
 
@@ -39,17 +40,31 @@ const EXT: Partial<Record<FuzzFormat, string>> = { apk: 'apk', sdat: 'zip', ota:
 
 let watch: Map<string, string> | null = null;
 
-export async function runTarget(format: FuzzFormat, bytes: Uint8Array, workDir: string, extract: boolean): Promise<CaseOutcome> {
+export async function runTarget(format: FuzzFormat, bytes: Uint8Array, workDir: string, mode: CaseMode): Promise<CaseOutcome> {
   try {
-    return await dispatch(format, bytes, workDir, extract);
+    return await dispatch(format, bytes, workDir, mode);
   } catch (e) {
     if (isRomscanError(e)) return { result: e.code };
     throw e;
   }
 }
 
-async function dispatch(format: FuzzFormat, bytes: Uint8Array, workDir: string, extract: boolean): Promise<CaseOutcome> {
+async function dispatch(format: FuzzFormat, bytes: Uint8Array, workDir: string, mode: CaseMode): Promise<CaseOutcome> {
   switch (format) {
+    case 'canary-crash':
+      throw new TypeError('canary: not a RomscanError');
+    case 'canary-hang':
+      for (;;) bytes[0] ^= 1;
+    case 'canary-heap': {
+      const hog: number[][] = [];
+      for (;;) hog.push(new Array(100_000).fill(hog.length));
+    }
+    case 'canary-rss': {
+      // Outside the V8 heap, so only RSS sampling can see it; filled so the pages are really resident.
+      const big = Buffer.alloc(768 * 1024 * 1024, 1);
+      await new Promise((r) => setTimeout(r, 3000));
+      return { result: `ok ${big.length}` };
+    }
     case 'axml': {
       const doc = parseAxml(bytes, 'fuzz!/AndroidManifest.xml');
       const m = readManifest(doc, null);
@@ -71,15 +86,19 @@ async function dispatch(format: FuzzFormat, bytes: Uint8Array, workDir: string, 
       return { result: 'ok' };
     }
     default:
-      return scanAndExtract(format, bytes, workDir, extract);
+      return scanAndExtract(format, bytes, workDir, mode);
   }
 }
 
-async function scanAndExtract(format: FuzzFormat, bytes: Uint8Array, workDir: string, extract: boolean): Promise<CaseOutcome> {
+async function scanAndExtract(format: FuzzFormat, bytes: Uint8Array, workDir: string, mode: CaseMode): Promise<CaseOutcome> {
   await rm(workDir, { recursive: true, force: true });
   await mkdir(workDir, { recursive: true });
   const input = join(workDir, `input.${EXT[format] ?? 'img'}`);
   await writeFile(input, bytes);
+  if (mode === 'extract') {
+    await checkExtract(input, join(workDir, 'out'));
+    return { result: 'ok' };
+  }
   let report: Report;
   try {
     report = await scanInput(input, { signaturesDir: SIGNATURES_DIR, jobs: 1 });
@@ -89,7 +108,7 @@ async function scanAndExtract(format: FuzzFormat, bytes: Uint8Array, workDir: st
     throw e;
   }
   checkReport(report);
-  if (extract) await checkExtract(input, join(workDir, 'out'));
+  if (mode === 'both') await checkExtract(input, join(workDir, 'out'));
   const reportErrors = report.errors.length + report.apps.reduce((a, x) => a + x.errors.length, 0);
   return { result: reportErrors ? 'partial' : 'ok', reportErrors, apps: report.apps.length };
 }

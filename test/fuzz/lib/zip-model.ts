@@ -59,7 +59,9 @@ export function findEocd(bytes: Uint8Array): number {
   return -1;
 }
 
-export function parseZipModel(bytes: Uint8Array): ZipModel {
+export function parseZipModel(input: Uint8Array): ZipModel {
+  // Every part below is a slice(); on a Buffer that would alias the input.
+  const bytes = Buffer.isBuffer(input) ? new Uint8Array(input) : input;
   const e = findEocd(bytes);
   if (e < 0) throw new Error('no EOCD');
   const count = u16(bytes, e + 10);
