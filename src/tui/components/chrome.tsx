@@ -28,7 +28,8 @@ export function TabBar({ state }: { state: State }) {
       <Text key={tab} inverse={active} bold={active} color={active || !theme.color ? undefined : 'blueBright'}>{text}</Text>
     );
   });
-  const name = sanitize(m.names.join(' → '));
+  // File names, not paths: the tab bar has little room and the overview shows the rest.
+  const name = sanitize(m.names.map((n) => n.replace(/\/+$/, '').split('/').pop() || n).join(' → '));
   const rest = Math.max(0, state.cols - used - 1);
   return (
     <Box height={1} width={state.cols}>

@@ -13,7 +13,7 @@ function bar(done: number, total: number, width: number): string {
   return '█'.repeat(n) + '░'.repeat(width - n);
 }
 
-export function ProgressView({ names, progress, cols, tick }: { names: string[]; progress: ScanProgress; cols: number; tick: number }) {
+export function ProgressView({ names, phase = 0, progress, cols, tick }: { names: string[]; phase?: number; progress: ScanProgress; cols: number; tick: number }) {
   const theme = useTheme();
   const p = progress;
   const secs = Math.max(p.elapsedMs / 1000, 0.001);
@@ -24,7 +24,8 @@ export function ProgressView({ names, progress, cols, tick }: { names: string[];
   return (
     <Box flexDirection="column" width={cols}>
       <Text bold wrap="truncate">
-        <Text color={theme.color ? 'cyanBright' : undefined}>{SPINNER[tick % SPINNER.length]} romscan</Text> scanning {sanitize(names.join(' and '))}
+        <Text color={theme.color ? 'cyanBright' : undefined}>{SPINNER[tick % SPINNER.length]} romscan</Text> scanning {sanitize(names[Math.min(phase, names.length - 1)] ?? '')}
+        {names.length > 1 ? <Text dimColor={theme.color}> ({Math.min(phase, names.length - 1) + 1} of {names.length})</Text> : null}
       </Text>
       <Text> </Text>
       <Text wrap="truncate">{label('containers opened')}{p.containers}</Text>

@@ -38,6 +38,7 @@ export function TuiApp({ names, load, permissionLevels, exportDir, size, onExit 
   const [model, setModel] = useState<TuiModel | null>(null);
   const [progress, setProgress] = useState<ScanProgress>(newProgress);
   const [tick, setTick] = useState(0);
+  const [phase, setPhase] = useState(0);
   const latest = useRef<ScanProgress>(newProgress());
   const finished = useRef(false);
 
@@ -56,7 +57,11 @@ export function TuiApp({ names, load, permissionLevels, exportDir, size, onExit 
       setProgress({ ...p, elapsedMs: Math.max(p.elapsedMs, Date.now() - start) });
       setTick((t) => t + 1);
     }, PROGRESS_REDRAW_MS);
-    load((p) => { latest.current = { ...p }; })
+    load((p) => {
+      // A diff scans two inputs one after the other; the second scan's clock starts again at zero.
+      if (p.elapsedMs < latest.current.elapsedMs) setPhase((n) => n + 1);
+      latest.current = { ...p };
+    })
       .then((r) => {
         if (!alive) return;
         clearInterval(timer);
@@ -75,7 +80,7 @@ export function TuiApp({ names, load, permissionLevels, exportDir, size, onExit 
     return (
       <>
         <LoadingKeys onQuit={() => finish('aborted')} />
-        <ProgressView names={names} progress={progress} cols={actual.cols} tick={tick} />
+        <ProgressView names={names} phase={phase} progress={progress} cols={actual.cols} tick={tick} />
       </>
     );
   }
