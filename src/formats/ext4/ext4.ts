@@ -126,6 +126,11 @@ export class Ext4Image implements Container, BlockDevice {
 
   get path(): string { return this.source.path; }
 
+  /** Virtual path of an entry (anomalies carry full paths, like the report's). */
+  private vpath(name: string): string {
+    return name ? `${this.path}!/${name}` : this.path;
+  }
+
   static async open(source: Source): Promise<Ext4Image> {
     if (source.size < SUPERBLOCK_OFFSET + 1024) throw new TruncatedError(`ext4: image of ${source.size} bytes has no superblock`, SUPERBLOCK_OFFSET, source.path);
     const sbBytes = await source.read(SUPERBLOCK_OFFSET, 1024);
@@ -271,7 +276,7 @@ export class Ext4Image implements Container, BlockDevice {
   async readDirectory(inode: Inode, path: string): Promise<DirEntry[]> {
     const out: DirEntry[] = [];
     const hasFileType = (this.superblock.featureIncompat & INCOMPAT_FILETYPE) !== 0;
-    const onError = (message: string, offset: number): void => { this.anomalies.push({ message, offset, path }); };
+    const onError = (message: string, offset: number): void => { this.anomalies.push({ message, offset, path: this.vpath(path) }); };
     const limit = (): void => checkLimit('MAX_DIR_ENTRIES', out.length, `entries of directory ${path || '/'}`, inode.offset, this.path);
     if (inode.flags & EXT4_INLINE_DATA_FL) {
       // inlinedata.rst: i_block holds the parent inode number then records; system.data holds more records.
@@ -341,7 +346,7 @@ export class Ext4Image implements Container, BlockDevice {
       }
       records = await this.readDirectory(dir, dirName);
     } catch (e) {
-      this.note(e, dirName);
+      this.note(e, this.vpath(dirName));
       return [];
     }
     const inodes = await this.readInodes(records.map((d) => d.inode));
@@ -353,7 +358,7 @@ export class Ext4Image implements Container, BlockDevice {
       if (inode.linksCount === 0 && inode.mode !== 0) {
         // ext4_iget refuses an inode with no links (-ESTALE) once the journal is replayed; an image
         // that still needs recovery shows such half-done states. Listed (as debugfs does), flagged.
-        this.anomalies.push({ message: `ext4: entry points at inode ${inode.ino} with i_links_count 0`, offset: inode.offset, path: dirName ? `${dirName}/${rec.name}` : rec.name });
+        this.anomalies.push({ message: `ext4: entry points at inode ${inode.ino} with i_links_count 0`, offset: inode.offset, path: this.vpath(dirName ? `${dirName}/${rec.name}` : rec.name) });
       }
       const name = dirName ? `${dirName}/${rec.name}` : rec.name;
       try {
@@ -361,7 +366,7 @@ export class Ext4Image implements Container, BlockDevice {
         const entry = (inode.mode & S_IFMT) === S_IFLNK ? await this.makeLinkEntry(inode, name) : this.makeEntry(inode, name);
         if (entry) out.push({ entry, inode });
       } catch (e) {
-        this.note(e, name);
+        this.note(e, this.vpath(name));
       }
     }
     return out;
@@ -384,7 +389,7 @@ export class Ext4Image implements Container, BlockDevice {
       return { name, size: 0, type: 'dir', mode, open: async () => new BufferSource(new Uint8Array(0), `${this.path}!/${name}`) };
     }
     if (inode.mode === 0) {
-      this.anomalies.push({ message: `ext4: entry points at unused inode ${inode.ino}`, offset: inode.offset, path: name });
+      this.anomalies.push({ message: `ext4: entry points at unused inode ${inode.ino}`, offset: inode.offset, path: this.vpath(name) });
     }
     // Devices, fifos and sockets hold no bytes worth scanning.
     return null;
@@ -408,12 +413,12 @@ export class Ext4Image implements Container, BlockDevice {
       if (entry.type !== 'dir') continue;
       if (visited.has(inode.ino)) {
         // A directory hard link or a loop: the kernel forbids both; list it once.
-        this.anomalies.push({ message: `ext4: directory inode ${inode.ino} reached twice`, offset: inode.offset, path: entry.name });
+        this.anomalies.push({ message: `ext4: directory inode ${inode.ino} reached twice`, offset: inode.offset, path: this.vpath(entry.name) });
         continue;
       }
       visited.add(inode.ino);
       if (top.depth >= LIMITS.MAX_FS_DEPTH) {
-        this.anomalies.push({ message: `ext4: directory nesting over MAX_FS_DEPTH (${LIMITS.MAX_FS_DEPTH}); not descending`, offset: inode.offset, path: entry.name });
+        this.anomalies.push({ message: `ext4: directory nesting over MAX_FS_DEPTH (${LIMITS.MAX_FS_DEPTH}); not descending`, offset: inode.offset, path: this.vpath(entry.name) });
         continue;
       }
       stack.push({ items: await this.listChildren(inode, entry.name), next: 0, depth: top.depth + 1 });

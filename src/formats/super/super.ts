@@ -97,7 +97,7 @@ export class SuperImage implements Container {
             }
           } catch (e) {
             if (!(e instanceof RomscanError)) throw e;
-            self.anomalies.push({ message: e.message, offset: e.offset, path: p.name });
+            self.anomalies.push({ message: e.message, offset: e.offset, path: `${self.path}!/${p.name}` });
             continue;
           }
           if (layout.size === 0) continue;
