@@ -30,7 +30,10 @@ export async function startTui(input: TuiInput): Promise<void> {
   const stdout = process.stdout;
   const alt = stdout.isTTY === true;
   let outcome: { how: 'quit' | 'aborted'; error?: unknown } = { how: 'quit' };
-  if (alt) stdout.write(ALT_SCREEN_ON);
+  // Leave the alternate screen however the process ends (a crash, SIGTERM), not only on q.
+  let onAlt = false;
+  const leaveAlt = () => { if (onAlt) { onAlt = false; stdout.write(ALT_SCREEN_OFF); } };
+  if (alt) { stdout.write(ALT_SCREEN_ON); onAlt = true; process.once('exit', leaveAlt); }
   const instance = render(
     <ThemeContext.Provider value={makeTheme(colorEnabled())}>
       <TuiApp
@@ -51,7 +54,8 @@ export async function startTui(input: TuiInput): Promise<void> {
     await instance.waitUntilExit();
   } finally {
     instance.cleanup();
-    if (alt) stdout.write(ALT_SCREEN_OFF);
+    leaveAlt();
+    process.removeListener('exit', leaveAlt);
   }
   if (outcome.error !== undefined) throw outcome.error;
   if (outcome.how === 'aborted') {

@@ -91,6 +91,10 @@ describe('romscan tui in tmux', { skip }, () => {
       await waitScreen(/│ Permissions[\s\S]*REQUESTED/, 'the permissions section');
       keys('Escape');
       s = await waitScreen(/↓risk sev[\s\S]*Apps\s+\[“app0001”\]/, 'back on the filtered list');
+      // The terminal grows: the layout follows (status bar on the new second-to-last row, a label column).
+      tmux('resize-window', '-t', 'tui', '-x', '130', '-y', '30');
+      s = await waitScreen(/package +label +partition/, 'the wider layout');
+      assert.match(s.split('\n')[27]!, /^ Apps {2}\[“app0001”\] +1\/2$/);
       keys('q');
       s = await waitScreen(/romscan exited with 0/, 'the exit');
       assert.doesNotMatch(s, /↓risk sev/, 'the alternate screen is gone after quitting');
