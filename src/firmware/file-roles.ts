@@ -5,14 +5,19 @@ export type FileRole = 'apk' | 'jar' | 'build-prop' | 'permissions-xml' | 'defau
 
 export const PARTITIONS = ['system', 'vendor', 'product', 'system_ext', 'odm', 'oem'] as const;
 
+/**
+ * Compiled code beside an app: "oat/<arch>/<name>.vdex|.odex" (Android 6–13), or
+ * "<arch>/<name>.odex" directly in the app's folder (Android 5).
+ */
+export const ODEX_DIR = /(^|\/)(oat\/[^/]+|arm|arm64|x86|x86_64|mips|mips64)\/[^/]+\.(vdex|odex)$/;
+
 export function roleOf(innerPath: string): FileRole | null {
   const lower = innerPath.toLowerCase();
   const base = lower.slice(lower.lastIndexOf('/') + 1);
   if (base.endsWith('.apk')) return 'apk';
   if (base.endsWith('.jar')) return 'jar';
   if (base === 'build.prop' || base === 'default.prop' || base === 'prop.default') return 'build-prop';
-  if (/(^|\/)oat\/[^/]+\/[^/]+\.vdex$/.test(lower)) return 'vdex';
-  if (/(^|\/)oat\/[^/]+\/[^/]+\.odex$/.test(lower)) return 'odex';
+  if (ODEX_DIR.test(lower)) return lower.endsWith('.vdex') ? 'vdex' : 'odex';
   if (base.endsWith('.xml')) {
     if (/(^|\/)etc\/default-permissions\//.test(lower)) return 'default-permissions-xml';
     if (/(^|\/)etc\/(permissions|sysconfig)\//.test(lower)) return 'permissions-xml';

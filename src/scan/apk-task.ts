@@ -6,10 +6,11 @@ import type { Anomaly } from '../io/anomaly.js';
 import { loadSignatures, apiWatchList } from '../rules/signatures.js';
 import { collectCodeFacts, type CodeFacts } from '../analysis/code-facts.js';
 import { parseVdex } from '../android/vdex/parse-vdex.js';
+import { parseOat } from '../android/oat/parse-oat.js';
 import { analyzeApk, type ApkAnalysis } from './analyze-apk.js';
 
 export interface ApkTask {
-  kind: 'apk' | 'jar' | 'vdex';
+  kind: 'apk' | 'jar' | 'vdex' | 'odex';
   bytes: Uint8Array;
   path: string;
   partition: string | null;
@@ -34,8 +35,8 @@ function watchFor(dir: string): Map<string, string> {
 
 /** Returns null for a jar without code. */
 export async function runApkTask(task: ApkTask): Promise<TaskResult> {
-  if (task.kind === 'vdex') {
-    const { dexes, anomalies } = parseVdex(task.bytes, task.path);
+  if (task.kind === 'vdex' || task.kind === 'odex') {
+    const { dexes, anomalies } = task.kind === 'vdex' ? parseVdex(task.bytes, task.path) : parseOat(task.bytes, task.path);
     const facts = collectCodeFacts(dexes, watchFor(task.signaturesDir));
     return { kind: 'code', facts: renameDex(facts, task.codeName ?? task.path), anomalies };
   }

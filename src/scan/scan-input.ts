@@ -10,7 +10,7 @@ import { openZip } from '../formats/zip/open-zip.js';
 import { hasZipEocd } from '../formats/zip/index.js';
 import { FirmwareWalker, type FoundFile } from '../firmware/walk.js';
 import { detectFormat, readHead } from '../firmware/formats.js';
-import { isPrivAppPath, PARTITIONS } from '../firmware/file-roles.js';
+import { isPrivAppPath, PARTITIONS, ODEX_DIR } from '../firmware/file-roles.js';
 import { parseBuildProp, parsePrivappPermissions, parseDefaultPermissions } from '../firmware/rom-config/index.js';
 import { loadSignatures, apiWatchList, type Signatures } from '../rules/signatures.js';
 import { evaluateApp, type AppContext } from '../rules/evaluate-app.js';
@@ -174,13 +174,16 @@ async function handleFile(found: FoundFile, kind: 'firmware' | 'directory', stat
   switch (found.role) {
     case 'apk':
     case 'jar':
-    case 'vdex': {
-      if (found.role !== 'vdex') progress.apksFound++;
+    case 'vdex':
+    case 'odex': {
+      const isCode = found.role === 'vdex' || found.role === 'odex';
+      if (!isCode) progress.apksFound++;
       const bytes = await readAll(found.source, 'MAX_APK_BYTES');
       progress.bytesRead += bytes.length;
-      const codeName = found.role === 'vdex' ? found.innerPath.slice(found.innerPath.search(/(^|\/)oat\//)).replace(/^\//, '') : undefined;
+      // Named in locations relative to the app's folder: "oat/arm64/Foo.vdex", "arm/Foo.odex".
+      const codeName = isCode ? (ODEX_DIR.exec(found.innerPath)?.[0] ?? found.innerPath).replace(/^\//, '') : undefined;
       await pool.submit({ kind: found.role, bytes, path: found.path, partition: found.partition, inFirmware: isPreinstalled(found, kind), signaturesDir, codeName }, (result, error) => {
-        if (found.role !== 'vdex') progress.apksAnalysed++;
+        if (!isCode) progress.apksAnalysed++;
         if (error !== undefined) errors.push(toReportError(found.role, error, found.path));
         else if (result?.kind === 'app') state.analyses.push({ found, analysis: result.analysis });
         else if (result?.kind === 'code') {

@@ -11,6 +11,8 @@ test('roles follow the device layout', () => {
   assert.equal(roleOf('system/etc/default-permissions/default-permissions-google.xml'), 'default-permissions-xml');
   assert.equal(roleOf('system/priv-app/Foo/oat/arm64/Foo.vdex'), 'vdex');
   assert.equal(roleOf('system/app/Foo/oat/arm/Foo.odex'), 'odex');
+  assert.equal(roleOf('system/app/Foo/arm/Foo.odex'), 'odex');
+  assert.equal(roleOf('system/app/Foo/lib/Foo.odex'), null);
   assert.equal(roleOf('system/etc/hosts'), null);
   assert.equal(roleOf('system/etc/other.xml'), null);
 });

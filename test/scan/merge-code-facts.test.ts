@@ -7,6 +7,7 @@ test('an APK and its oat/<arch>/ code share an owner key', () => {
   assert.equal(codeOwnerKey('system/priv-app/Foo/Foo.apk'), 'system/priv-app/Foo/Foo');
   assert.equal(codeOwnerKey('system/priv-app/Foo/oat/arm64/Foo.vdex'), 'system/priv-app/Foo/Foo');
   assert.equal(codeOwnerKey('system/app/Bar/oat/arm/Bar.odex'), 'system/app/Bar/Bar');
+  assert.equal(codeOwnerKey('system/app/Old/arm/Old.odex'), 'system/app/Old/Old');
   assert.equal(codeOwnerKey('system/framework/oat/arm64/services.vdex'), 'system/framework/services');
   assert.equal(codeOwnerKey('system/framework/services.jar'), 'system/framework/services');
   assert.equal(codeOwnerKey('system/etc/hosts'), null);

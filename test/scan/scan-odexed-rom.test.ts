@@ -32,6 +32,10 @@ test('odexed apps get their code facts from oat/<arch>/<name>.vdex', async () =>
   place('nokia_tas_android9_WallpaperBackup', 'WallpaperBackup', 'priv-app');
   place('qrd8953_android8.1_CtRoamingSettings', 'CtRoamingSettings', 'app');
   place('qrd8953_android8.1_CtRoamingSettings', 'CtRoamingOdexed', 'app', true);
+  const old = join(dir, 'rom', 'system', 'app', 'qcrilmsgtunnel');
+  mkdirSync(join(old, 'arm'), { recursive: true });
+  copyFileSync('test/fixtures/oat/lollipop_android5.1_qcrilmsgtunnel.apk', join(old, 'qcrilmsgtunnel.apk'));
+  copyFileSync('test/fixtures/oat/lollipop_android5.1_qcrilmsgtunnel.odex', join(old, 'arm', 'qcrilmsgtunnel.odex'));
   const report = await scanInput(join(dir, 'rom'), { signaturesDir: 'signatures', jobs: 2 });
   assert.deepEqual(report.errors, []);
   const dreams = report.apps.find((a) => a.path.endsWith('BasicDreams.apk'))!;
@@ -45,6 +49,10 @@ test('odexed apps get their code facts from oat/<arch>/<name>.vdex', async () =>
   // An APK that still carries classes.dex is read from its own dex.
   const roaming = report.apps.find((a) => a.path.endsWith('CtRoamingSettings.apk'))!;
   assert.deepEqual(roaming.dex.map((d) => d.name), ['classes.dex']);
+  // Android 5 layout: <app>/arm/<app>.odex, an OAT 045 ELF with the dex inside.
+  const lollipop = report.apps.find((a) => a.path.endsWith('qcrilmsgtunnel.apk'))!;
+  assert.ok(lollipop.dex.length > 0 && lollipop.dex[0].name.startsWith('arm/qcrilmsgtunnel.odex!/'), JSON.stringify(lollipop.dex));
+  assert.ok(lollipop.dex[0].classes > 0);
   // The same app odexed: the API call site now comes from the vdex, same class and method.
   const odexed = report.apps.find((a) => a.path.endsWith('CtRoamingOdexed.apk'))!;
   const strip = (x: { api: string; locations: { dex: string; class: string; method: string }[] }[]) =>
