@@ -8,14 +8,21 @@
 // - two names that would be one file on a case-insensitive or Unicode-normalising file system
 //   (Foo.apk / foo.apk, NFC / NFD), or the same name twice (duplicate zip entries), are written once:
 //   the first wins, the others are errors, even with `force`;
-// - the walker emits regular files only, so no link or device node is ever created.
+// - the walker emits regular files only, so no link or device node is ever created;
+// - a file is refused when it is larger than the analyzer would read (MAX_APK_BYTES for APKs, jars,
+//   vdex/odex; MAX_METADATA_BYTES for build.prop and permission XML): a 100 KB image can declare a
+//   3 GB file of holes, and writing (or hashing) it would be a disk and time bomb;
+// - runs of zeros are not written but left as holes (the file is sized at the end), so a sparse
+//   file inside an image stays sparse on disk.
 import { constants } from 'node:fs';
 import { lstat, mkdir, open, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, relative, resolve, sep } from 'node:path';
 import { FileSource, type Source } from '../io/source.js';
 import { sha256Source } from '../io/hash.js';
 import { UsageError } from '../io/errors/index.js';
+import { checkLimit, type LimitName } from '../io/limits.js';
 import { FirmwareWalker } from '../firmware/walk.js';
+import type { FileRole } from '../firmware/file-roles.js';
 import { openDirectory } from '../formats/directory/open-directory.js';
 import { detectFormat } from '../firmware/formats.js';
 import type { ReportError } from '../report/model.js';
@@ -27,6 +34,12 @@ export interface ExtractResult { files: ListedFile[]; errors: ReportError[] }
 
 /** Copies are done in 4 MiB reads so memory stays flat for big files. */
 const COPY_CHUNK_BYTES = 4 * 1024 * 1024;
+const ZEROS = Buffer.alloc(COPY_CHUNK_BYTES);
+
+/** The most the analyzer reads of a file of this role; extract takes no more. */
+function sizeLimitOf(role: FileRole): LimitName {
+  return role === 'build-prop' || role === 'permissions-xml' || role === 'default-permissions-xml' ? 'MAX_METADATA_BYTES' : 'MAX_APK_BYTES';
+}
 
 export async function extractInput(inputPath: string, outDir: string | null, force = false): Promise<ExtractResult> {
   const st = await stat(inputPath).catch(() => null);
@@ -39,15 +52,16 @@ export async function extractInput(inputPath: string, outDir: string | null, for
   const files: ListedFile[] = [];
   const errors: ReportError[] = [];
   const folder = outDir !== null ? new OutputFolder(resolve(outDir), force) : null;
-  const handle = async (path: string, source: Source) => {
+  const handle = async (path: string, role: FileRole, source: Source) => {
     try {
+      checkLimit(sizeLimitOf(role), source.size, `${role} size`, undefined, path);
       if (folder) await folder.write(path, source);
       files.push({ path, bytes: source.size, sha256: await sha256Source(source) });
     } catch (e) {
       errors.push(toReportError('extract', e, path));
     }
   };
-  const walker = new FirmwareWalker({ onFile: (f) => handle(f.path, f.source) });
+  const walker = new FirmwareWalker({ onFile: (f) => handle(f.path, f.role, f.source) });
   if (st.isDirectory()) {
     await walker.walkContainer(openDirectory(inputPath, name), name, 0, null);
   } else {
@@ -98,11 +112,14 @@ class OutputFolder {
         throw new ExtractWriteError(virtualPath, e);
       });
     let complete = false;
+    const failed = (e: NodeJS.ErrnoException) => { throw new ExtractWriteError(virtualPath, e); };
     try {
       for (let off = 0; off < source.size; off += COPY_CHUNK_BYTES) {
         const chunk = await source.read(off, Math.min(COPY_CHUNK_BYTES, source.size - off));
-        await fh.write(chunk, 0, chunk.length).catch((e: NodeJS.ErrnoException) => { throw new ExtractWriteError(virtualPath, e); });
+        const view = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+        if (!view.equals(ZEROS.subarray(0, chunk.length))) await fh.write(chunk, 0, chunk.length, off).catch(failed);
       }
+      await fh.truncate(source.size).catch(failed);
       complete = true;
     } finally {
       await fh.close();

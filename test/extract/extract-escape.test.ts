@@ -266,6 +266,45 @@ describe('extract --out: duplicates, case clashes, existing files', () => {
   });
 });
 
+describe('extract --out: size bombs', { skip: !hasTool('mke2fs') && 'mke2fs not installed' }, () => {
+  /** An 8 MiB ext4 image holding files of `size` bytes that are all hole. */
+  function holeImage(dir: string, files: Record<string, number>): string {
+    const tree = join(dir, 'tree');
+    for (const [name, size] of Object.entries(files)) {
+      mkdirSync(join(tree, name, '..'), { recursive: true });
+      writeFileSync(join(tree, name), '');
+      execFileSync('truncate', ['-s', String(size), join(tree, name)]);
+    }
+    const image = join(dir, 'holes.img');
+    execFileSync('mke2fs', ['-q', '-F', '-t', 'ext4', '-b', '4096', '-O', '^has_journal', '-d', tree, image, '8M'], { stdio: 'ignore' });
+    return image;
+  }
+
+  test('a file larger than the analyzer reads is refused (MAX_APK_BYTES), not written or hashed', async (t) => {
+    const dir = sandbox(t);
+    const image = holeImage(dir, { 'system/app/Big/Big.apk': 3 * 2 ** 30, 'system/build.prop': 17 * 2 ** 20 });
+    const out = join(dir, 'out');
+    const started = Date.now();
+    const r = await extractInput(image, out);
+    assert.deepEqual(r.errors.map((e) => `${e.code} ${e.path} ${/over (MAX_\w+)/.exec(e.message)?.[1]}`).sort(), [
+      'E_LIMIT holes.img!/system/app/Big/Big.apk MAX_APK_BYTES', 'E_LIMIT holes.img!/system/build.prop MAX_METADATA_BYTES',
+    ]);
+    assert.equal(existsSync(join(out, 'holes.img/system/app/Big/Big.apk')), false);
+    assert.ok(Date.now() - started < 5000);
+  });
+
+  test('holes stay holes: a sparse 256 MiB file is written sparse, at its full size', async (t) => {
+    const dir = sandbox(t);
+    const image = holeImage(dir, { 'system/app/Sparse/Sparse.apk': 2 ** 28 });
+    const out = join(dir, 'out');
+    const r = await extractInput(image, out);
+    assert.deepEqual(r.errors, []);
+    const st = statSync(join(out, 'holes.img/system/app/Sparse/Sparse.apk'));
+    assert.equal(st.size, 2 ** 28);
+    assert.ok(st.blocks * 512 < 1024 * 1024, `${st.blocks} blocks allocated`);
+  });
+});
+
 describe('safe-path', () => {
   test('components and refusals', () => {
     assert.deepEqual(safeComponents('rom.zip!/system.img!/system/app/X.apk'), ['rom.zip', 'system.img', 'system', 'app', 'X.apk']);
