@@ -17,9 +17,14 @@ function hasGeometryMagic(head: Uint8Array, at: number): boolean {
   return head.length >= at + 4 && head[at] === 0x67 && head[at + 1] === 0x44 && head[at + 2] === 0x6c && head[at + 3] === 0x61;
 }
 
-/** True when the liblp geometry magic (0x616c4467) sits at 4096 (super.img). */
+/**
+ * True when the liblp geometry magic (0x616c4467) sits at 4096 (super.img), or at 0 followed by
+ * the metadata header magic (0x414c5030) at 4096 (an image file such as super_empty.img).
+ */
 export function detectSuper(head: Uint8Array): boolean {
-  return hasGeometryMagic(head, LP_PARTITION_RESERVED_BYTES);
+  if (hasGeometryMagic(head, LP_PARTITION_RESERVED_BYTES)) return true;
+  const h = LP_METADATA_GEOMETRY_SIZE;
+  return hasGeometryMagic(head, 0) && head.length >= h + 4 && head[h] === 0x30 && head[h + 1] === 0x50 && head[h + 2] === 0x4c && head[h + 3] === 0x41;
 }
 
 export interface SuperAnomaly {

@@ -68,6 +68,22 @@ describe('super.img (liblp) reader', () => {
     });
   }
 
+  test('an image file without reserved bytes (super_empty.img layout) lists its table', async () => {
+    const { spec } = sampleSpec(1);
+    const { image, metadataOffsets } = writeSuper(spec);
+    // liblp WriteToImageFile: geometry (4096 bytes) then one metadata copy, no partition data.
+    const empty = new Uint8Array(4096 + 65536);
+    empty.set(image.subarray(4096, 8192), 0);
+    empty.set(image.subarray(metadataOffsets[0], metadataOffsets[0] + 65536), 4096);
+    assert.equal(detectSuper(empty), true);
+    assert.equal(detectSuper(new Uint8Array(8192)), false);
+    const c = (await openSuper(new BufferSource(empty, 'super_empty.img'))) as SuperImage;
+    assert.deepEqual(c.metadata.partitions.map((p) => p.name), ['system_a', 'system_b', 'vendor_a', 'product']);
+    // The partitions' bytes are not in the file: listed as anomalies, not entries.
+    assert.deepEqual((await entriesOf(c)).map((e) => e.name), []);
+    assert.equal(c.anomalies.length, 3);
+  });
+
   test('falls back to the backup geometry and backup metadata, with anomalies', async () => {
     const { spec, vendor } = sampleSpec(2);
     const { image, metadataOffsets } = writeSuper(spec);
