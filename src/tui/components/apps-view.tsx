@@ -47,10 +47,10 @@ function AppRowColumns({ row: r, c }: { row: AppRow; c: Columns }) {
     <Box height={1}>
       <Box width={6} justifyContent="flex-end" paddingRight={1}><Text dimColor={!r.risk && theme.color}>{r.risk}</Text></Box>
       <Box width={5}><Text color={sev.color} bold>{r.worst ? SEVERITY_LABEL[r.worst] : ''}</Text></Box>
-      <Box width={c.name}><Text color={r.findingCount ? t('accent').color : undefined} wrap="truncate">{r.name}</Text></Box>
-      {c.label ? <Box width={c.label}><Text dimColor={theme.color} wrap="truncate">{r.label}</Text></Box> : null}
-      {c.partition ? <Box width={c.partition}><Text dimColor={theme.color} wrap="truncate">{r.partition}</Text></Box> : null}
-      {c.privilege ? <Box width={c.privilege}><Text color={priv.color} dimColor={priv.dimColor} wrap="truncate">{r.privilege}</Text></Box> : null}
+      <Box width={c.name} paddingRight={1}><Text color={r.findingCount ? t('accent').color : undefined} wrap="truncate">{r.name}</Text></Box>
+      {c.label ? <Box width={c.label} paddingRight={1}><Text dimColor={theme.color} wrap="truncate">{r.label}</Text></Box> : null}
+      {c.partition ? <Box width={c.partition} paddingRight={1}><Text dimColor={theme.color} wrap="truncate">{r.partition}</Text></Box> : null}
+      {c.privilege ? <Box width={c.privilege} paddingRight={1}><Text color={priv.color} dimColor={priv.dimColor} wrap="truncate">{r.privilege}</Text></Box> : null}
       <Box width={4} justifyContent="flex-end"><Text dimColor={!r.findingCount && theme.color}>{r.findingCount || '·'}</Text></Box>
     </Box>
   );

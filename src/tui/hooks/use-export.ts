@@ -1,6 +1,6 @@
 // Carries out an export the reducer asked for: renders the view, writes the file, reports back.
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { useEffect } from 'react';
 import { exportView } from '../export/export-view.js';
 import type { Action } from '../state/actions.js';
@@ -27,7 +27,11 @@ export function useExport(state: State, dispatch: (a: Action) => void, dir: stri
     const path = join(dir, exportFileName(out.view, out.ext, new Date()));
     // 'wx': an existing file is never replaced.
     writeFile(path, out.content, { flag: 'wx' })
-      .then(() => dispatch({ type: 'exported', path }))
+      .then(() => {
+        // Shown in the status bar: short when it is under the current directory.
+        const rel = relative(process.cwd(), path);
+        dispatch({ type: 'exported', path: rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path });
+      })
       .catch((e: Error) => dispatch({ type: 'exportFailed', message: e.message }));
     // Only a new request starts an export; the rest of the state is read at that moment.
     // eslint-disable-next-line react-hooks/exhaustive-deps

@@ -176,13 +176,7 @@ export function reducer(state: State, action: Action): State {
       if (count === 2 && index === 0) return setFocus(s, 1);
       const target = pane.lines?.[pane.state.cursor]?.target;
       if (!target) return s;
-      if (view === 'detail' || view === 'help') {
-        // Opening an app from an app (or the help) would only stack copies; go to its section instead.
-        const d = topDetail(s);
-        if (d && d.source === target.source && d.index === target.index) return s;
-      }
-      const base = view === 'help' ? { ...s, help: null } : s;
-      return pushDetail(base, target.source, target.index, target.section ?? 0);
+      return pushDetail(s, target.source, target.index, target.section ?? 0);
     }
     case 'back': {
       if (s.menu) return { ...s, menu: null };
