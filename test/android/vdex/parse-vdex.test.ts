@@ -139,3 +139,28 @@ test('anomaly and error offsets are absolute in the vdex', () => {
   assert.equal(a?.offset, 28 + 8);
   assert.equal(r.dexes[0].base, 28);
 });
+
+describe('real vdex 021 (Android 10) and 027 (Android 13) files', () => {
+  test('021: CompactDex behind the longer header, checksum verified', () => {
+    const r = parseVdex(fixtureVdex('lge_mdh50lm_android10_GoogleLocationHistory.vdex'), 'x');
+    assert.deepEqual([r.version, r.dexSectionVersion], ['021', '002']);
+    assert.deepEqual(r.anomalies, []);
+    assert.deepEqual(r.locationChecksums, [0x1fdc45ae]);
+    assert.ok(r.dexes[0] instanceof CompactDexFile);
+    assert.deepEqual(r.dexes[0].classes.map((c) => c.descriptor), [
+      'Lcom/google/android/gms/location/history/R$drawable;', 'Lcom/google/android/gms/location/history/R$string;', 'Lcom/google/android/gms/location/history/R;']);
+    const calls: string[] = [];
+    r.dexes[0].walkCode((m) => { for (const i of m.invokes) calls.push(`${m.classDescriptor}->${m.methodName} ${r.dexes[0].methodClass(i)}->${r.dexes[0].methodName(i)}`); });
+    assert.equal(calls.length, 3);
+    assert.ok(calls.every((c) => c.endsWith('Ljava/lang/Object;-><init>')));
+  });
+
+  test('027: section table with checksums and no dex section (the dex stays in the APK)', () => {
+    const r = parseVdex(fixtureVdex('miui_grus_android13_WallpaperBackup.vdex'), 'x');
+    assert.equal(r.version, '027');
+    assert.deepEqual(r.dexes, []);
+    // The CRC-32 of WallpaperBackup.apk!/classes.dex in the same dump (unzip -v: 068eed4e).
+    assert.deepEqual(r.locationChecksums, [0x068eed4e]);
+    assert.deepEqual(r.anomalies, []);
+  });
+});
