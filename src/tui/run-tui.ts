@@ -1,12 +1,14 @@
 // Entry point of `romscan tui` (called by src/cli/commands/tui.ts).
+import type { ReportDiff } from '../diff/report-diff.js';
 import type { Report } from '../report/model.js';
 import type { ScanProgress } from '../scan/progress.js';
 
 export interface TuiInput {
   mode: 'report' | 'diff';
   names: string[];
-  /** The diff is read with the `diff --format json` shape (src/diff's ReportDiff) and tolerates missing parts. */
-  load: (onProgress: (p: ScanProgress) => void) => Promise<{ report: Report; base?: Report; diff?: unknown }>;
+  /** `report` is the new side of a diff and `base` the old one. The TUI reads the diff defensively
+   *  (model/normalize-diff.ts), so a diff from an older or newer writer still shows. */
+  load: (onProgress: (p: ScanProgress) => void) => Promise<{ report: Report; base?: Report; diff?: ReportDiff }>;
   /** Extension: signatures directory whose permissions.json gives protection levels (default: the shipped one). */
   signaturesDir?: string;
   /** Extension: where `e` writes exports (default: the current directory). */
