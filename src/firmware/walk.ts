@@ -42,7 +42,8 @@ export class FirmwareWalker {
   constructor(private readonly events: WalkEvents) {}
 
   /** Walks a source whose format is already known (or detects it). Returns false when nothing was recognised. */
-  async walkSource(source: Source, path: string, depth: number, imagePartition: string | null, opened?: OpenedFormat | null): Promise<boolean> {
+  async walkSource(source: Source, path: string, depth: number, imagePartition: string | null, opened?: OpenedFormat | null, sequential = false): Promise<boolean> {
+    sequential ||= source.prefersSequentialReads === true;
     if (depth > LIMITS.MAX_NESTING_DEPTH) {
       this.errors.push({ stage: 'walk', code: 'E_LIMIT', message: `nesting deeper than MAX_NESTING_DEPTH (${LIMITS.MAX_NESTING_DEPTH})`, path });
       return true;
@@ -61,10 +62,10 @@ export class FirmwareWalker {
       const inner = await fmt.open(source);
       if (inner.kind === 'source') {
         // Same bytes, another encoding: no new path level.
-        const ok = await this.walkSource(inner.source, path, depth + 1, imagePartition);
+        const ok = await this.walkSource(inner.source, path, depth + 1, imagePartition, null, sequential);
         if (!ok) this.errors.push({ stage: 'detect', code: 'E_FORMAT', message: `${fmt.format} image holds no recognised filesystem`, path });
       } else {
-        await this.walkContainer(inner.container, path, depth, imagePartition);
+        await this.walkContainer(inner.container, path, depth, imagePartition, sequential);
       }
     } catch (e) {
       this.errors.push(toReportError(fmt.format, e, path));
@@ -73,10 +74,13 @@ export class FirmwareWalker {
   }
 
   /** Walks an already opened container (a directory input starts here). */
-  async walkContainer(container: Container, path: string, depth: number, imagePartition: string | null): Promise<void> {
+  async walkContainer(container: Container, path: string, depth: number, imagePartition: string | null, sequential = false): Promise<void> {
     const isArchive = container.format === 'zip' || container.format === 'tar' || container.format === 'directory';
     const isPartitionTable = container.format === 'super' || container.format === 'payload';
     const names: Entry[] = [];
+    // Over a forward-decoded stream, files are visited in disk order after the listing, so the
+    // stream is decoded about once instead of restarting for every file behind the decoder.
+    const deferred: { entry: Entry; role: FileRole; source: Source }[] = [];
     try {
       for await (const entry of container.entries()) {
         if (entry.type !== 'file') continue;
@@ -86,8 +90,14 @@ export class FirmwareWalker {
           continue;
         }
         const role = roleOf(entry.name);
+        if (role && sequential) {
+          const source = await this.openEntry(entry, childPath(path, entry.name, container.format));
+          if (source) deferred.push({ entry, role, source });
+          continue;
+        }
         if (role) {
-          await this.emit(entry, path, role, imagePartition, container.format);
+          const source = await this.openEntry(entry, childPath(path, entry.name, container.format));
+          if (source) await this.emit(entry, source, path, role, imagePartition, container.format);
           continue;
         }
         if (isArchive) {
@@ -100,6 +110,8 @@ export class FirmwareWalker {
     } catch (e) {
       this.errors.push(toReportError(container.format, e, path));
     }
+    deferred.sort((a, b) => diskOrder(a.source) - diskOrder(b.source));
+    for (const d of deferred) await this.emit(d.entry, d.source, path, d.role, imagePartition, container.format);
     for (const a of container.anomalies ?? []) {
       this.errors.push({ stage: container.format, code: 'E_ANOMALY', message: a.message, offset: a.offset, path: a.path || path });
     }
@@ -138,19 +150,30 @@ export class FirmwareWalker {
     }
   }
 
-  private async emit(entry: Entry, containerPath: string, role: FileRole, imagePartition: string | null, format: string): Promise<void> {
-    const path = childPath(containerPath, entry.name, format);
+  private async openEntry(entry: Entry, path: string): Promise<Source | null> {
     try {
-      const source = await entry.open();
-      try {
-        await this.events.onFile({ path, innerPath: entry.name, role, partition: partitionOf(entry.name, imagePartition), source });
-      } finally {
-        await closeIfFile(source);
-      }
+      return await entry.open();
     } catch (e) {
       this.errors.push(toReportError('open', e, path));
+      return null;
     }
   }
+
+  private async emit(entry: Entry, source: Source, containerPath: string, role: FileRole, imagePartition: string | null, format: string): Promise<void> {
+    const path = childPath(containerPath, entry.name, format);
+    try {
+      await this.events.onFile({ path, innerPath: entry.name, role, partition: partitionOf(entry.name, imagePartition), source });
+    } catch (e) {
+      this.errors.push(toReportError('open', e, path));
+    } finally {
+      await closeIfFile(source);
+    }
+  }
+}
+
+/** Offset of a file's first byte in its image, when the file is mapped in place; else 0. */
+function diskOrder(source: Source): number {
+  return (source as { firstParentOffset?: number | null }).firstParentOffset ?? 0;
 }
 
 /** Directories are not containers in the virtual path sense: "rom/system/app/X.apk", not "rom!/system/…". */

@@ -12,6 +12,11 @@ export interface Source {
   readonly path: string;
   /** Exactly `length` bytes starting at `offset`, or a TruncatedError. Never shares a cursor. */
   read(offset: number, length: number): Promise<Uint8Array>;
+  /**
+   * True for sources decoded forward from a stream (brotli new.dat, big deflated zip entries):
+   * backward reads are expensive, so readers should visit files in ascending offset order.
+   */
+  readonly prefersSequentialReads?: boolean;
 }
 
 /** Throws unless [offset, offset+length) lies inside a source of `size` bytes. */
@@ -110,6 +115,12 @@ export class ExtentSource implements Source {
       this.starts[i] = e.logical;
       end = e.logical + e.length;
     }
+  }
+
+  /** Where the bytes start in the parent (the first data extent), for reading files in disk order. */
+  get firstParentOffset(): number | null {
+    for (const e of this.extents) if (e.kind === 'data') return e.parentOffset;
+    return null;
   }
 
   /** Index of the last extent starting at or before `offset`, or -1. */
