@@ -19,11 +19,11 @@ export function registerTui(program: Command): void {
       const { runTui } = await import('../../tui/run-tui.js');
       const opts = { signaturesDir: o.signatures, jobs: parseJobs(o.jobs) };
       await runTui(o.diff
-        ? { mode: 'diff', names: inputs, load: async (onProgress: (p: ScanProgress) => void) => {
+        ? { mode: 'diff', names: inputs, signaturesDir: o.signatures, load: async (onProgress: (p: ScanProgress) => void) => {
           const a = await loadReportOrScan(inputs[0], { ...opts, onProgress });
           const b = await loadReportOrScan(inputs[1], { ...opts, onProgress });
           return { report: b, base: a, diff: diffReports(a, b) };
         } }
-        : { mode: 'report', names: inputs, load: async (onProgress: (p: ScanProgress) => void) => ({ report: await loadReportOrScan(inputs[0], { ...opts, onProgress }) }) });
+        : { mode: 'report', names: inputs, signaturesDir: o.signatures, load: async (onProgress: (p: ScanProgress) => void) => ({ report: await loadReportOrScan(inputs[0], { ...opts, onProgress }) }) });
     });
 }
