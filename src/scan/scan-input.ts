@@ -160,7 +160,8 @@ async function scanFirmware(inputPath: string, name: string, kind: 'firmware' | 
   };
   report.findings = evaluateFirmware(report, sigs);
   progress.done = true;
-  tick(null as unknown as string);
+  progress.current = null;
+  tick();
   return report;
 }
 
