@@ -44,6 +44,11 @@ export interface OatResult {
   instructionSet: string;
   /** Every OatDexFile entry, embedded or not. */
   entries: OatDexEntry[];
+  /**
+   * The dex location of each of `dexes` (same order). A boot image of Android 5–6 holds every
+   * boot jar ("/system/framework/framework.jar", "…framework.jar:classes2.dex"): pick by location.
+   */
+  dexLocations: string[];
   keyValues: Record<string, string>;
 }
 
@@ -129,7 +134,7 @@ export function parseOat(input: Uint8Array, path: string, options: OatOptions = 
   const keyValues = readKeyValues(bytes, kvPos, kvPos + kvSize);
 
   const result: OatResult = {
-    version, dexes: [], anomalies, instructionSet: INSTRUCTION_SETS[isa] ?? `isa-${isa}`, entries: [], keyValues,
+    version, dexes: [], anomalies, instructionSet: INSTRUCTION_SETS[isa] ?? `isa-${isa}`, entries: [], dexLocations: [], keyValues,
   };
   let pos = v >= 127 ? begin + u32(bytes, begin + 24) : kvPos + kvSize;
   // Each OatDexFile takes at least 12 bytes plus a location: a count the file cannot hold is corrupt.
@@ -172,6 +177,7 @@ export function parseOat(input: Uint8Array, path: string, options: OatOptions = 
     anomalies.push({ stage: 'oat', message: `OAT ${version} keeps its dex code in the companion .vdex`, offset: begin + 4 });
   }
   const names = dexNames(embedded.map((d) => d.entry.location));
+  result.dexLocations = embedded.map((d) => d.entry.location);
   result.dexes = embedded.map((d, i) => {
     const name = `${options.dexNamePrefix ?? ''}${names[i]}`;
     if (v >= OAT_QUICKENING_INFO_VERSION && d.classOffsetsOffset !== undefined) {

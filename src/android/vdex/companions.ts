@@ -7,10 +7,15 @@
 //   framework jars    framework/bar.jar → framework/oat/<isa>/bar.{vdex,odex}
 //   boot class path   framework/bar.jar → framework/<isa>/boot-bar.{vdex,oat}, and from
 //                     Android 9 framework/boot-bar.vdex (the <isa>/ copies are symlinks to it)
+//   Android 12+       app/Foo/Foo.dm: a dex-metadata zip whose `primary.vdex` entry is a vdex 027
+//                     (cloud-compiled profiles; its dex section is usually empty)
 //
 // The file name follows the APK's (not its folder's), and any instruction set may be present
 // (a 64-bit ROM often has arm and arm64). The .vdex comes first: from Android 8 on the .odex
 // next to it holds only native code and points into the .vdex for the dex.
+
+/** The entry of a .dm (dex metadata) zip that holds its vdex. */
+export const DM_VDEX_ENTRY = 'primary.vdex';
 
 /** Instruction-set folder names dex2oat uses, 64-bit first (the primary ABI of most ROMs). */
 export const ISA_DIRS = ['arm64', 'arm', 'x86_64', 'x86', 'mips64', 'mips', 'riscv64'] as const;
@@ -26,7 +31,8 @@ function splitPath(p: string): { dir: string; stem: string; ext: string } {
 /**
  * Paths (relative to the same root as `apkPath`, '/'-separated) where the compiled code of the
  * APK or jar at `apkPath` may be, most likely first. The caller keeps the ones that exist and
- * reads the first that parses (detectVdex / detectOat).
+ * reads the first that holds dex code (detectVdex / detectOat; a .dm is a zip: read its
+ * DM_VDEX_ENTRY).
  */
 export function companionCodePaths(apkPath: string): string[] {
   const { dir, stem, ext } = splitPath(apkPath);
@@ -36,6 +42,7 @@ export function companionCodePaths(apkPath: string): string[] {
   for (const isa of ISA_DIRS) out.push(at(`oat/${isa}/${stem}.vdex`));
   for (const isa of ISA_DIRS) out.push(at(`oat/${isa}/${stem}.odex`));
   for (const isa of ISA_DIRS) out.push(at(`${isa}/${stem}.odex`));
+  out.push(at(`${stem}.dm`));
   if (ext === 'jar') {
     out.push(at(`boot-${stem}.vdex`));
     for (const isa of ISA_DIRS) out.push(at(`${isa}/boot-${stem}.vdex`));

@@ -52,7 +52,8 @@ const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
 function u32(b: Uint8Array, p: number): number {
   return (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24)) >>> 0;
 }
-const align4 = (n: number) => (n + 3) & ~3;
+/** Rounds up to a multiple of 4 without 32-bit bit operations (offsets may exceed 2^31 in hostile input). */
+const align4 = (n: number) => Math.ceil(n / 4) * 4;
 
 /** True when `head` starts with "vdex", three digits and NUL. */
 export function detectVdex(head: Uint8Array): boolean {

@@ -62,6 +62,7 @@ test('Android 5.1 odex (OAT 045): header, key/value store, the embedded dex', ()
   assert.equal(r.version, '045');
   assert.equal(r.instructionSet, 'thumb2');
   assert.deepEqual(r.entries.map((e) => e.location), ['/system/app/qcrilmsgtunnel/qcrilmsgtunnel.apk']);
+  assert.deepEqual(r.dexLocations, ['/system/app/qcrilmsgtunnel/qcrilmsgtunnel.apk']);
   assert.match(r.keyValues['dex2oat-cmdline'], /--dex-location=\/system\/app\/qcrilmsgtunnel\/qcrilmsgtunnel.apk/);
   assert.deepEqual(r.dexes.map((d) => [d.name, d.version, d.strings, d.classes.length]), [['classes.dex', '035', 554, 21]]);
   assert.deepEqual(r.anomalies, []);

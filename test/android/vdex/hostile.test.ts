@@ -10,8 +10,8 @@ const parse = (b: Uint8Array) => parseVdex(b, 'hostile.vdex').dexes;
 
 for (const file of ['qrd8953_android8.1_CtRoamingSettings.vdex', 'qcom_android9_CNESettings.vdex', 'nokia_tas_android9_WallpaperBackup.vdex']) {
   test(`does not crash or hang on truncations and bit flips of ${file}`, () => {
-    const out = mutate(file, corpusVdex(file), parse, { flips: 1500, budgetMs: 15000 });
-    assert.ok((out.get('ok') ?? 0) > 500, JSON.stringify([...out]));
+    const out = mutate(file, corpusVdex(file), parse, { flips: 1000, budgetMs: 12000 });
+    assert.ok((out.get('ok') ?? 0) > 400, JSON.stringify([...out]));
   });
 }
 
