@@ -364,6 +364,6 @@ function verifyChecksum(dex: DexFile, pos: number, anomalies: Anomaly[]): void {
     sum = adler32(b, pos + 12, pos + h.fileSize);
   }
   if (sum !== h.checksum) {
-    dex.anomalies.push({ stage: 'dex', message: `${dex.name}: checksum mismatch after unquickening (modified after dex2oat)`, offset: dex.base + pos + 8 });
+    dex.anomalies.push({ stage: 'dex', message: `${dex.name}: checksum mismatch after unquickening (changed after its checksum was computed: profile-guided dexlayout, or tampering)`, offset: dex.base + pos + 8 });
   }
 }
