@@ -1,7 +1,7 @@
 // Which files inside a firmware filesystem the analyzer reads, decided by their place in the
 // device layout (the way PackageManager and SystemConfig find them on a phone).
 
-export type FileRole = 'apk' | 'jar' | 'build-prop' | 'permissions-xml' | 'default-permissions-xml' | 'vdex' | 'odex';
+export type FileRole = 'apk' | 'jar' | 'build-prop' | 'permissions-xml' | 'default-permissions-xml' | 'vdex' | 'odex' | 'config' | 'daemon';
 
 export const PARTITIONS = ['system', 'vendor', 'product', 'system_ext', 'odm', 'oem'] as const;
 
@@ -10,6 +10,16 @@ export const PARTITIONS = ['system', 'vendor', 'product', 'system_ext', 'odm', '
  * "<arch>/<name>.odex" directly in the app's folder (Android 5).
  */
 export const ODEX_DIR = /(^|\/)(oat\/[^/]+|arm|arm64|x86|x86_64|mips|mips64)\/[^/]+\.(vdex|odex)$/;
+
+/** ROM configuration read for hardcoded endpoints: /system/etc, /vendor/etc, … (any depth below etc/). */
+const CONFIG_DIR = /(^|\/)etc\//;
+/**
+ * Files under etc/ whose URLs are not the vendor's servers: the carrier APN list (~1,300 MMSC
+ * URLs on every phone) and the CA store (CRL and policy URLs).
+ */
+const CONFIG_NOISE = /(^|\/)(apns-conf[^/]*\.xml|security\/cacerts[^/]*\/.*)$/;
+/** Native daemons and tools: /system/bin, /vendor/bin (vendor daemons phone home too). */
+const DAEMON_DIR = /(^|\/)(system|vendor|product|system_ext|odm)\/bin\/|^bin\//;
 
 export function roleOf(innerPath: string): FileRole | null {
   const lower = innerPath.toLowerCase();
@@ -22,6 +32,8 @@ export function roleOf(innerPath: string): FileRole | null {
     if (/(^|\/)etc\/default-permissions\//.test(lower)) return 'default-permissions-xml';
     if (/(^|\/)etc\/(permissions|sysconfig)\//.test(lower)) return 'permissions-xml';
   }
+  if (CONFIG_DIR.test(lower) && !CONFIG_NOISE.test(lower)) return 'config';
+  if (DAEMON_DIR.test(lower)) return 'daemon';
   return null;
 }
 

@@ -123,6 +123,8 @@ export interface Report {
     buildProps: Record<string, string>;
     /** Extension: build.prop per partition. */
     partitions?: Record<string, Record<string, string>>;
+    /** Extension: endpoints hardcoded in ROM files outside apps (etc/ configs, bin/ daemons), by file. */
+    endpoints?: Endpoint[];
   } | null;
   apps: AppReport[];
   findings: Finding[];

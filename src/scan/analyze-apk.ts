@@ -10,6 +10,9 @@ import { readManifest, type Manifest } from '../android/manifest/index.js';
 import { parseDex, type DexFile } from '../android/dex/dex-file.js';
 import { collectCodeFacts, type CodeFacts } from '../analysis/code-facts.js';
 import { readSigning } from '../android/apk/signing.js';
+import { apkNonDexEndpoints } from '../analysis/non-dex-strings.js';
+import { smsEndpointsFromCode } from '../analysis/sms-numbers.js';
+import { mergeEndpoints } from './merge-code-facts.js';
 import type { AppReport, ReportError } from '../report/model.js';
 import type { AppContext } from '../rules/evaluate-app.js';
 import { attempt } from './record-error.js';
@@ -95,6 +98,9 @@ export async function analyzeApk(source: Source, opts: AnalyzeOptions): Promise<
       context.classNames = facts.classNames;
       context.calls = facts.calls;
     }
+    // Endpoints beyond the dex: SMS numbers used as a data channel, resources, assets, native code.
+    mergeEndpoints(app.endpoints, await attempt(errors, 'dex', () => smsEndpointsFromCode(dexes), []));
+    mergeEndpoints(app.endpoints, await attempt(errors, 'resources', () => apkNonDexEndpoints(zip, anomalies), []));
     for (const d of dexes) for (const a of d.anomalies) anomalies.push(a);
 
     const signing = await attempt(errors, 'signature', () => readSigning(zip), null);

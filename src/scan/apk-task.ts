@@ -8,6 +8,8 @@ import { collectCodeFacts, type CodeFacts } from '../analysis/code-facts.js';
 import { parseVdex } from '../android/vdex/parse-vdex.js';
 import { parseOat } from '../android/oat/parse-oat.js';
 import { analyzeApk, type ApkAnalysis } from './analyze-apk.js';
+import { smsEndpointsFromCode } from '../analysis/sms-numbers.js';
+import { mergeEndpoints } from './merge-code-facts.js';
 
 export interface ApkTask {
   kind: 'apk' | 'jar' | 'vdex' | 'odex';
@@ -38,6 +40,7 @@ export async function runApkTask(task: ApkTask): Promise<TaskResult> {
   if (task.kind === 'vdex' || task.kind === 'odex') {
     const { dexes, anomalies } = task.kind === 'vdex' ? parseVdex(task.bytes, task.path) : parseOat(task.bytes, task.path);
     const facts = collectCodeFacts(dexes, watchFor(task.signaturesDir));
+    mergeEndpoints(facts.endpoints, smsEndpointsFromCode(dexes));
     return { kind: 'code', facts: renameDex(facts, task.codeName ?? task.path), anomalies };
   }
   const source = new BufferSource(task.bytes, task.path);

@@ -2,12 +2,12 @@
 // its facts are merged into the app's report as if its dex files sat inside the APK, with the
 // container named in every location ("oat/arm64/Foo.vdex!/classes.dex").
 import type { CodeFacts } from '../analysis/code-facts.js';
-import type { AppReport, CodeLocation } from '../report/model.js';
+import type { AppReport, CodeLocation, Endpoint } from '../report/model.js';
 import type { AppContext } from '../rules/evaluate-app.js';
 
 export function mergeCodeFacts(app: AppReport, context: AppContext, facts: CodeFacts): void {
   app.dex.push(...facts.dex);
-  mergeByKey(app.endpoints, facts.endpoints, (e) => e.value);
+  mergeEndpoints(app.endpoints, facts.endpoints);
   mergeByKey(app.apis, facts.apis, (a) => a.api);
   context.classNames = [...new Set([...context.classNames, ...facts.classNames])].sort();
   for (const [caller, callees] of facts.calls) {
@@ -15,6 +15,11 @@ export function mergeCodeFacts(app: AppReport, context: AppContext, facts: CodeF
     if (into) for (const c of callees) into.add(c);
     else context.calls.set(caller, new Set(callees));
   }
+}
+
+/** Endpoints found in several places (dex, resources, native code) become one entry per value. */
+export function mergeEndpoints(into: Endpoint[], from: Endpoint[]): void {
+  mergeByKey(into, from, (e) => e.value);
 }
 
 function mergeByKey<T extends { locations: CodeLocation[] }>(into: T[], from: T[], key: (t: T) => string): void {

@@ -16,12 +16,13 @@ import { loadSignatures, apiWatchList, type Signatures } from '../rules/signatur
 import { evaluateApp, type AppContext } from '../rules/evaluate-app.js';
 import { evasionFindings } from '../rules/evasion.js';
 import { evaluateFirmware } from '../rules/evaluate-firmware.js';
-import type { AppReport, Report } from '../report/model.js';
+import type { AppReport, Endpoint, Report } from '../report/model.js';
 import { SCHEMA_VERSION } from '../report/model.js';
 import { TOOL_VERSION } from '../version.js';
 import { analyzeApk, type ApkAnalysis } from './analyze-apk.js';
 import { ApkPool } from './apk-pool.js';
-import { mergeCodeFacts, codeOwnerKey } from './merge-code-facts.js';
+import { mergeCodeFacts, mergeEndpoints, codeOwnerKey } from './merge-code-facts.js';
+import { classifyTextEndpoints, MAX_TEXT_ENTRY_BYTES, MAX_NATIVE_LIB_BYTES } from '../analysis/non-dex-strings.js';
 import type { CodeFacts } from '../analysis/code-facts.js';
 import type { Anomaly } from '../io/anomaly.js';
 import { toReportError } from './record-error.js';
@@ -94,6 +95,8 @@ interface RomState {
   buildProps: Map<string, Record<string, string>>;
   privapp: Map<string, Set<string>>;
   defaultGrants: Map<string, Set<string>>;
+  /** Endpoints in ROM config files and daemons. */
+  endpoints: Endpoint[];
 }
 
 async function scanFirmware(inputPath: string, name: string, kind: 'firmware' | 'directory', source: Source | null, sigs: Signatures, opts: ScanOptions): Promise<Report> {
@@ -104,7 +107,7 @@ async function scanFirmware(inputPath: string, name: string, kind: 'firmware' | 
     progress.elapsedMs = Date.now() - started;
     opts.onProgress?.(progress);
   };
-  const state: RomState = { analyses: [], oatCode: new Map(), buildProps: new Map(), privapp: new Map(), defaultGrants: new Map() };
+  const state: RomState = { analyses: [], oatCode: new Map(), buildProps: new Map(), privapp: new Map(), defaultGrants: new Map(), endpoints: [] };
   const pool = new ApkPool(opts.jobs);
   const fileErrors: Report['errors'] = [];
 
@@ -155,7 +158,7 @@ async function scanFirmware(inputPath: string, name: string, kind: 'firmware' | 
   const report: Report = {
     schemaVersion: SCHEMA_VERSION, tool: { name: 'romscan', version: TOOL_VERSION },
     input: { name, kind, sha256: source ? await sha256Source(source) : null },
-    firmware: { containers: walker.containers, buildProps: mergeBuildProps(state.buildProps), partitions },
+    firmware: { containers: walker.containers, buildProps: mergeBuildProps(state.buildProps), partitions, endpoints: state.endpoints },
     apps, findings: [], errors: [...walker.errors, ...fileErrors],
   };
   report.findings = evaluateFirmware(report, sigs);
@@ -208,6 +211,16 @@ async function handleFile(found: FoundFile, kind: 'firmware' | 'directory', stat
     case 'default-permissions-xml':
       mergeGrants(state.defaultGrants, parseDefaultPermissions(decoder.decode(await readAll(found.source))));
       return;
+    case 'config':
+    case 'daemon': {
+      // Bigger files are firmware blobs or data, not configuration; their strings say little.
+      const max = found.role === 'config' ? MAX_TEXT_ENTRY_BYTES : MAX_NATIVE_LIB_BYTES;
+      if (found.source.size > max) return;
+      const bytes = await found.source.read(0, found.source.size);
+      progress.bytesRead += bytes.length;
+      mergeEndpoints(state.endpoints, classifyTextEndpoints(bytes, found.path));
+      return;
+    }
     default:
       return;
   }

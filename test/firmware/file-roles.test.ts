@@ -13,8 +13,8 @@ test('roles follow the device layout', () => {
   assert.equal(roleOf('system/app/Foo/oat/arm/Foo.odex'), 'odex');
   assert.equal(roleOf('system/app/Foo/arm/Foo.odex'), 'odex');
   assert.equal(roleOf('system/app/Foo/lib/Foo.odex'), null);
-  assert.equal(roleOf('system/etc/hosts'), null);
-  assert.equal(roleOf('system/etc/other.xml'), null);
+  assert.equal(roleOf('system/lib64/libfoo.so'), null);
+  assert.equal(roleOf('system/etc/other.xml'), 'config');
 });
 
 test('partitions come from the path first, then from the image name', () => {
@@ -33,4 +33,14 @@ test('priv-app placement', () => {
   assert.equal(isPrivAppPath('system/priv-app/Foo/Foo.apk'), true);
   assert.equal(isPrivAppPath('priv-app/Foo/Foo.apk'), true);
   assert.equal(isPrivAppPath('system/app/priv-app-ish/Foo.apk'), false);
+});
+
+test('ROM config and daemons are read for endpoints, the APN list and CA store are not', () => {
+  assert.equal(roleOf('system/etc/gps.conf'), 'config');
+  assert.equal(roleOf('vendor/etc/init/hw/init.qcom.rc'), 'config');
+  assert.equal(roleOf('system/etc/apns-conf.xml'), null);
+  assert.equal(roleOf('system/etc/security/cacerts/00673b5b.0'), null);
+  assert.equal(roleOf('system/bin/qmuxd'), 'daemon');
+  assert.equal(roleOf('bin/cnd'), 'daemon');
+  assert.equal(roleOf('system/app/X/bin/x'), null);
 });

@@ -2,7 +2,7 @@
 // (system/app/X/X.apk + system/app/X/oat/arm64/X.vdex) is analysed from its vdex.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, copyFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, copyFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import AdmZip from 'adm-zip';
@@ -60,4 +60,19 @@ test('odexed apps get their code facts from oat/<arch>/<name>.vdex', async () =>
   assert.ok(odexed.apis.length > 0);
   assert.deepEqual(strip(odexed.apis), strip(roaming.apis));
   assert.ok(odexed.apis.flatMap((a) => a.locations).every((l) => l.dex === 'oat/arm64/CtRoamingOdexed.vdex!/classes.dex'));
+});
+
+test('endpoints in ROM config files and daemons are reported at firmware level with their file', async () => {
+  const rom = join(dir, 'rom2');
+  mkdirSync(join(rom, 'system', 'etc'), { recursive: true });
+  mkdirSync(join(rom, 'vendor', 'bin'), { recursive: true });
+  writeFileSync(join(rom, 'system', 'etc', 'gps.conf'), 'XTRA_SERVER_1=http://xtrapath1.izatcloud.net/xtra3grc.bin\nNTP_SERVER=time.izatcloud.net\n');
+  writeFileSync(join(rom, 'system', 'etc', 'apns-conf.xml'), '<apns><apn mmsc="http://mmsc.example.net/mms"/></apns>');
+  // A daemon: printable runs inside binary bytes.
+  writeFileSync(join(rom, 'vendor', 'bin', 'regd'), Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]), Buffer.from('\0\0http://zzhc.vnet.cn:9998/\0\x01\x02')]));
+  const report = await scanInput(rom, { signaturesDir: 'signatures', jobs: 1 });
+  const eps = new Map((report.firmware?.endpoints ?? []).map((e) => [e.value, e.locations.map((l) => l.dex)]));
+  assert.deepEqual(eps.get('http://xtrapath1.izatcloud.net/xtra3grc.bin'), ['rom2/system/etc/gps.conf']);
+  assert.deepEqual(eps.get('http://zzhc.vnet.cn:9998/'), ['rom2/vendor/bin/regd']);
+  assert.equal(eps.has('http://mmsc.example.net/mms'), false, 'the APN list is left out');
 });
