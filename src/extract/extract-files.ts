@@ -10,7 +10,7 @@
 //   the first wins, the others are errors, even with `force`;
 // - the walker emits regular files only, so no link or device node is ever created;
 // - a file is refused when it is larger than the analyzer would read (MAX_APK_BYTES for APKs, jars,
-//   vdex/odex; MAX_METADATA_BYTES for build.prop and permission XML): a 100 KB image can declare a
+//   vdex/odex, daemons; MAX_METADATA_BYTES for build.prop, permission XML, etc/ configs): a 100 KB image can declare a
 //   3 GB file of holes, and writing (or hashing) it would be a disk and time bomb;
 // - runs of zeros are not written but left as holes (the file is sized at the end), so a sparse
 //   file inside an image stays sparse on disk.
@@ -36,9 +36,14 @@ export interface ExtractResult { files: ListedFile[]; errors: ReportError[] }
 const COPY_CHUNK_BYTES = 4 * 1024 * 1024;
 const ZEROS = Buffer.alloc(COPY_CHUNK_BYTES);
 
-/** The most the analyzer reads of a file of this role; extract takes no more. */
+/** The most the analyzer reads of a file of this role (a named limit at least as large); extract takes no more. */
 function sizeLimitOf(role: FileRole): LimitName {
-  return role === 'build-prop' || role === 'permissions-xml' || role === 'default-permissions-xml' ? 'MAX_METADATA_BYTES' : 'MAX_APK_BYTES';
+  switch (role) {
+    case 'build-prop': case 'permissions-xml': case 'default-permissions-xml': case 'config':
+      return 'MAX_METADATA_BYTES'; // config: the scan reads up to MAX_TEXT_ENTRY_BYTES, the same 16 MiB
+    default:
+      return 'MAX_APK_BYTES'; // APKs, jars, vdex/odex, daemons
+  }
 }
 
 export async function extractInput(inputPath: string, outDir: string | null, force = false): Promise<ExtractResult> {

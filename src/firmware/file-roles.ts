@@ -1,15 +1,11 @@
 // Which files inside a firmware filesystem the analyzer reads, decided by their place in the
 // device layout (the way PackageManager and SystemConfig find them on a phone).
 
+import { COMPANION_CODE } from '../android/vdex/companions.js';
+
 export type FileRole = 'apk' | 'jar' | 'build-prop' | 'permissions-xml' | 'default-permissions-xml' | 'vdex' | 'odex' | 'config' | 'daemon';
 
 export const PARTITIONS = ['system', 'vendor', 'product', 'system_ext', 'odm', 'oem'] as const;
-
-/**
- * Compiled code beside an app: "oat/<arch>/<name>.vdex|.odex" (Android 6–13), or
- * "<arch>/<name>.odex" directly in the app's folder (Android 5).
- */
-export const ODEX_DIR = /(^|\/)(oat\/[^/]+|arm|arm64|x86|x86_64|mips|mips64)\/[^/]+\.(vdex|odex)$/;
 
 /** ROM configuration read for hardcoded endpoints: /system/etc, /vendor/etc, … (any depth below etc/). */
 const CONFIG_DIR = /(^|\/)etc\//;
@@ -27,7 +23,7 @@ export function roleOf(innerPath: string): FileRole | null {
   if (base.endsWith('.apk')) return 'apk';
   if (base.endsWith('.jar')) return 'jar';
   if (base === 'build.prop' || base === 'default.prop' || base === 'prop.default') return 'build-prop';
-  if (ODEX_DIR.test(lower)) return lower.endsWith('.vdex') ? 'vdex' : 'odex';
+  if (COMPANION_CODE.test(lower)) return lower.endsWith('.vdex') ? 'vdex' : 'odex';
   if (base.endsWith('.xml')) {
     if (/(^|\/)etc\/default-permissions\//.test(lower)) return 'default-permissions-xml';
     if (/(^|\/)etc\/(permissions|sysconfig)\//.test(lower)) return 'permissions-xml';

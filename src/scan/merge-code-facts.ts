@@ -38,12 +38,3 @@ function mergeByKey<T extends { locations: CodeLocation[] }>(into: T[], from: T[
 }
 
 const locKey = (l: CodeLocation) => `${l.dex}\0${l.class}\0${l.method}`;
-
-/** The odex/vdex that holds an APK's code, by the layouts of Android 5–13 (see ODEX_DIR). */
-export function codeOwnerKey(innerPath: string): string | null {
-  // <dir>/<name>.apk  ←  <dir>/oat/<arch>/<name>.vdex|.odex
-  const m = /^(.*?)\/?(?:oat\/[^/]+|arm|arm64|x86|x86_64|mips|mips64)\/([^/]+)\.(?:vdex|odex)$/.exec(innerPath);
-  if (m) return `${m[1]}/${m[2]}`;
-  const a = /^(.*)\/([^/]+)\.(?:apk|jar)$/.exec(innerPath);
-  return a ? `${a[1]}/${a[2]}` : null;
-}

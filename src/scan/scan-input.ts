@@ -10,7 +10,8 @@ import { openZip } from '../formats/zip/open-zip.js';
 import { hasZipEocd } from '../formats/zip/index.js';
 import { FirmwareWalker, type FoundFile } from '../firmware/walk.js';
 import { detectFormat, readHead } from '../firmware/formats.js';
-import { isPrivAppPath, PARTITIONS, ODEX_DIR } from '../firmware/file-roles.js';
+import { isPrivAppPath, PARTITIONS } from '../firmware/file-roles.js';
+import { COMPANION_CODE, companionOwnerKey } from '../android/vdex/companions.js';
 import { parseBuildProp, parsePrivappPermissions, parseDefaultPermissions } from '../firmware/rom-config/index.js';
 import { loadSignatures, apiWatchList, type Signatures } from '../rules/signatures.js';
 import { evaluateApp, type AppContext } from '../rules/evaluate-app.js';
@@ -21,7 +22,7 @@ import { SCHEMA_VERSION } from '../report/model.js';
 import { TOOL_VERSION } from '../version.js';
 import { analyzeApk, type ApkAnalysis } from './analyze-apk.js';
 import { ApkPool } from './apk-pool.js';
-import { mergeCodeFacts, mergeEndpoints, codeOwnerKey } from './merge-code-facts.js';
+import { mergeCodeFacts, mergeEndpoints } from './merge-code-facts.js';
 import { classifyTextEndpoints, MAX_TEXT_ENTRY_BYTES, MAX_NATIVE_LIB_BYTES } from '../analysis/non-dex-strings.js';
 import type { CodeFacts } from '../analysis/code-facts.js';
 import type { Anomaly } from '../io/anomaly.js';
@@ -136,7 +137,7 @@ async function scanFirmware(inputPath: string, name: string, kind: 'firmware' | 
   const apps: AppReport[] = [];
   for (const { found, analysis } of state.analyses) {
     const app = analysis.app;
-    const key = codeOwnerKey(found.path);
+    const key = companionOwnerKey(found.path);
     const oat = key ? state.oatCode.get(key) : undefined;
     // An APK that still carries its dex is read from that dex; the vdex then holds the same code.
     if (oat && app.dex.length === 0) {
@@ -185,13 +186,13 @@ async function handleFile(found: FoundFile, kind: 'firmware' | 'directory', stat
       const bytes = await readAll(found.source, 'MAX_APK_BYTES');
       progress.bytesRead += bytes.length;
       // Named in locations relative to the app's folder: "oat/arm64/Foo.vdex", "arm/Foo.odex".
-      const codeName = isCode ? (ODEX_DIR.exec(found.innerPath)?.[0] ?? found.innerPath).replace(/^\//, '') : undefined;
+      const codeName = isCode ? (COMPANION_CODE.exec(found.innerPath)?.[0] ?? found.innerPath).replace(/^\//, '') : undefined;
       await pool.submit({ kind: found.role, bytes, path: found.path, partition: found.partition, inFirmware: isPreinstalled(found, kind), signaturesDir, codeName }, (result, error) => {
         if (!isCode) progress.apksAnalysed++;
         if (error !== undefined) errors.push(toReportError(found.role, error, found.path));
         else if (result?.kind === 'app') state.analyses.push({ found, analysis: result.analysis });
         else if (result?.kind === 'code') {
-          const key = codeOwnerKey(found.path);
+          const key = companionOwnerKey(found.path);
           if (key) state.oatCode.set(key, { found, facts: result.facts, anomalies: result.anomalies });
         }
         progress.errors = errors.length;

@@ -1,16 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mergeCodeFacts, codeOwnerKey } from '../../src/scan/merge-code-facts.js';
+import { mergeCodeFacts } from '../../src/scan/merge-code-facts.js';
+import { companionOwnerKey } from '../../src/android/vdex/companions.js';
 import type { AppReport } from '../../src/report/model.js';
 
 test('an APK and its oat/<arch>/ code share an owner key', () => {
-  assert.equal(codeOwnerKey('system/priv-app/Foo/Foo.apk'), 'system/priv-app/Foo/Foo');
-  assert.equal(codeOwnerKey('system/priv-app/Foo/oat/arm64/Foo.vdex'), 'system/priv-app/Foo/Foo');
-  assert.equal(codeOwnerKey('system/app/Bar/oat/arm/Bar.odex'), 'system/app/Bar/Bar');
-  assert.equal(codeOwnerKey('system/app/Old/arm/Old.odex'), 'system/app/Old/Old');
-  assert.equal(codeOwnerKey('system/framework/oat/arm64/services.vdex'), 'system/framework/services');
-  assert.equal(codeOwnerKey('system/framework/services.jar'), 'system/framework/services');
-  assert.equal(codeOwnerKey('system/etc/hosts'), null);
+  assert.equal(companionOwnerKey('system/priv-app/Foo/Foo.apk'), 'system/priv-app/Foo/Foo');
+  assert.equal(companionOwnerKey('system/priv-app/Foo/oat/arm64/Foo.vdex'), 'system/priv-app/Foo/Foo');
+  assert.equal(companionOwnerKey('system/app/Bar/oat/arm/Bar.odex'), 'system/app/Bar/Bar');
+  assert.equal(companionOwnerKey('system/app/Old/arm/Old.odex'), 'system/app/Old/Old');
+  assert.equal(companionOwnerKey('system/framework/oat/arm64/services.vdex'), 'system/framework/services');
+  assert.equal(companionOwnerKey('system/framework/services.jar'), 'system/framework/services');
+  assert.equal(companionOwnerKey('system/etc/hosts'), null);
 });
 
 test('facts merge by value and keep every distinct location', () => {

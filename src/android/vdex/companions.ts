@@ -66,3 +66,25 @@ export function companionDexPrefix(apkPath: string, companionPath: string): stri
   const rel = dir && companionPath.startsWith(`${dir}/`) ? companionPath.slice(dir.length + 1) : companionPath;
   return `${rel}!/`;
 }
+
+/**
+ * The per-app companion code files `companionCodePaths` lists, as a pattern over a path:
+ * "oat/<isa>/<name>.vdex|.odex" (Android 6–13) or "<isa>/<name>.odex" (Android 5).
+ */
+export const COMPANION_CODE = new RegExp(`(^|/)(oat/[^/]+|${ISA_DIRS.join('|')})/[^/]+\\.(vdex|odex)$`);
+
+/**
+ * The owner of a companion code file, as "<dir>/<stem>", the same key `companionOwnerKey`
+ * gives its APK or jar: "app/Foo/oat/arm64/Foo.vdex" and "app/Foo/Foo.apk" → "app/Foo/Foo".
+ */
+export function companionOwnerKey(path: string): string | null {
+  const m = COMPANION_CODE.exec(path);
+  if (m) {
+    const dir = path.slice(0, m.index);
+    const { stem } = splitPath(path);
+    return dir ? `${dir}/${stem}` : stem;
+  }
+  const { dir, stem, ext } = splitPath(path);
+  if (ext !== 'apk' && ext !== 'jar') return null;
+  return dir ? `${dir}/${stem}` : stem;
+}
