@@ -140,10 +140,9 @@ describe('manifest tricks, from the AXML parser', () => {
     assert.match(f.evidence[0], /PackageManager, which goes by resource ids/);
   });
 
-  test('manifest anomalies reach the app report through analyze-apk', {
-    todo: 'src/scan/analyze-apk.ts readApkManifest drops parseAxml\'s anomalies (doc.anomalies); forward them to manifest.anomalies',
-  }, async () => {
+  test('manifest anomalies reach the app report through analyze-apk', async () => {
     assert.deepEqual(summary(await app(join(FIXTURES, 'manifest-masked-attribute-names.apk'))), ['manifest-tampering:medium']);
+    assert.deepEqual(summary(await app(join(FIXTURES, 'manifest-unsorted-attributes.apk'))), ['manifest-tampering:medium']);
   });
 });
 
@@ -155,6 +154,7 @@ describe('corpus evasion APKs', { skip: !haveCorpus && 'corpus absent' }, () => 
     'apksig-v2-only-garbage-between-cd-and-eocd.apk': ['apk-zip-tampering:low'],
     'apktool-issue1589.apk': ['apk-signature-confusion:medium'],
     'fdroid-issue-1128-poc3a.apk': ['apk-signature-confusion:high'],
+    'apkinspector-minimal_zero_sized_end_ns.apk': ['manifest-tampering:low'],
   };
 
   test('the corpus: exactly the known evasion APKs raise evasion findings (no false positives)', async () => {
@@ -165,8 +165,6 @@ describe('corpus evasion APKs', { skip: !haveCorpus && 'corpus absent' }, () => 
         if (s.length) got[f] = s;
       }
     }
-    // Found once analyze-apk forwards AXML anomalies (see the todo below); either way is right today.
-    if (got['apkinspector-minimal_zero_sized_end_ns.apk']?.join() === 'manifest-tampering:low') delete got['apkinspector-minimal_zero_sized_end_ns.apk'];
     assert.deepEqual(got, KNOWN);
   });
 
@@ -177,9 +175,7 @@ describe('corpus evasion APKs', { skip: !haveCorpus && 'corpus absent' }, () => 
     assert.ok(f.references!.includes('https://gitlab.com/fdroid/fdroidserver/-/issues/1128'));
   });
 
-  test('zero-sized end namespace (apkInspector) is manifest tampering', {
-    todo: 'needs analyze-apk to forward AXML anomalies',
-  }, async () => {
+  test('zero-sized end namespace (apkInspector) is manifest tampering', async () => {
     assert.deepEqual(summary(await app(join(CORPUS, 'apk/apkinspector-minimal_zero_sized_end_ns.apk'))), ['manifest-tampering:low']);
   });
 });

@@ -116,7 +116,8 @@ async function scanAndExtract(format: FuzzFormat, bytes: Uint8Array, workDir: st
 function checkReport(report: Report): void {
   const internal = [...report.errors, ...report.apps.flatMap((a) => a.errors)].find((e) => e.code === 'E_INTERNAL');
   if (internal) throw new PropertyViolation(`report records an internal error: ${internal.stage}: ${internal.message} (${internal.path ?? ''})`);
-  for (const app of report.apps) app.findings.push(...evasionFindings(app));
+  // The scan runs evasionFindings itself; run it again on the finished report (pure, must not throw).
+  for (const app of report.apps) evasionFindings(app);
   renderJson(report);
   renderText(report);
   renderMd(report);
