@@ -41,6 +41,7 @@ export async function runApkTask(task: ApkTask): Promise<TaskResult> {
     const { dexes, anomalies } = task.kind === 'vdex' ? parseVdex(task.bytes, task.path) : parseOat(task.bytes, task.path);
     const facts = collectCodeFacts(dexes, watchFor(task.signaturesDir));
     mergeEndpoints(facts.endpoints, smsEndpointsFromCode(dexes));
+    if (!facts.apis.length) facts.calls = new Map(); // see dropUnusedCallGraph
     return { kind: 'code', facts: renameDex(facts, task.codeName ?? task.path), anomalies };
   }
   const source = new BufferSource(task.bytes, task.path);
@@ -48,7 +49,17 @@ export async function runApkTask(task: ApkTask): Promise<TaskResult> {
     watch: watchFor(task.signaturesDir), path: task.path, partition: task.partition, inFirmware: task.inFirmware, isJar: task.kind === 'jar',
   });
   if (task.kind === 'jar' && analysis.app.dex.length === 0) return null;
+  dropUnusedCallGraph(analysis);
   return { kind: 'app', analysis };
+}
+
+/**
+ * The call graph only serves to link identifier reads to network code (rules/link.ts), so an app
+ * with no watched API use or no endpoint does not need it. Dropping it here keeps a whole-ROM
+ * scan, which holds every app's context until the ROM-level facts are known, much smaller.
+ */
+function dropUnusedCallGraph({ app, context }: ApkAnalysis): void {
+  if (!app.apis.length || !app.endpoints.length) context.calls = new Map();
 }
 
 /** "classes.dex" → "oat/arm64/Foo.vdex!/classes.dex" in summaries and every location. */
