@@ -413,6 +413,8 @@ function imageTables(rows: ImageRow[]): { text: string[]; checks: string[] } {
   // Linearity: a least-squares line through (image GB, seconds) per format. A fixed start-up cost
   // (Node, module loading) is the intercept; what must not grow faster than the input is the rest,
   // so every size has to sit on the line. CPU time is judged: wall time on a shared machine is noise.
+  // 20 %: run-to-run CPU noise on a shared 2-core VM reaches ~15 %; a quadratic term (a per-file
+  // cost growing with the file count) would put the middle or last size 30 %+ off the line.
   const sizes = [...new Set(rows.map((r) => r.size.sizeMiB))].sort((a, b) => a - b);
   lines.push('', 'Linearity (romscan extract --list): least-squares line t = fixed + per-GB × GB through the three sizes (median wall / least CPU of the runs).', '',
     '| format | ' + sizes.map((z) => `${z} MiB tree: wall / CPU`).join(' | ') + ' | CPU fit: fixed + per GB | worst point off the CPU line |',
@@ -426,8 +428,8 @@ function imageTables(rows: ImageRow[]): { text: string[]; checks: string[] } {
     const { a, b } = fitLine(xs, cpu);
     const worst = Math.max(...xs.map((x, i) => Math.abs(cpu[i] - (a + b * x)) / cpu[i]));
     lines.push(`| ${format} | ${fr.map((r, i) => `${s(r.romscan.wallS)} / ${s(cpu[i])}`).join(' | ')} | ${a.toFixed(2)} s + ${b.toFixed(2)} s/GB | ${(worst * 100).toFixed(0)} % |`);
-    checks.push(verdict(`${format}: cost grows linearly with input (every size within 15 % of the CPU-time line; ${a.toFixed(2)} s fixed + ${b.toFixed(2)} s/GB)`,
-      worst, (x) => x <= 0.15, (x) => `worst point ${(x * 100).toFixed(0)} % off`));
+    checks.push(verdict(`${format}: cost grows linearly with input (every size within 20 % of the CPU-time line; ${a.toFixed(2)} s fixed + ${b.toFixed(2)} s/GB)`,
+      worst, (x) => x <= 0.2, (x) => `worst point ${(x * 100).toFixed(0)} % off`));
   }
   return { text: lines, checks };
 }
