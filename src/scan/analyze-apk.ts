@@ -56,8 +56,6 @@ export interface AnalyzeOptions {
   inFirmware?: boolean;
   /** A jar carries code only: its META-INF/MANIFEST.MF is not an Android manifest. */
   isJar?: boolean;
-  /** Extra code (e.g. an odex/vdex paired with the APK): already-parsed dex files to analyse as the app's code. */
-  extraDex?: () => Promise<DexFile[]>;
 }
 
 export async function analyzeApk(source: Source, opts: AnalyzeOptions): Promise<ApkAnalysis> {
@@ -89,7 +87,6 @@ export async function analyzeApk(source: Source, opts: AnalyzeOptions): Promise<
       }, null, `${app.path}!/${entry.name}`);
       if (dex) dexes.push(dex);
     }
-    if (opts.extraDex) dexes.push(...(await attempt(errors, 'odex', opts.extraDex, [])));
     const facts = await attempt<CodeFacts | null>(errors, 'dex', () => collectCodeFacts(dexes, opts.watch), null);
     if (facts) {
       app.dex = facts.dex;
