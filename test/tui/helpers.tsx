@@ -16,6 +16,12 @@ export async function waitFor(cond: () => boolean, turns = 200): Promise<void> {
   for (let i = 0; i < turns && !cond(); i++) await tick();
 }
 
+/** For frames driven by a timer (the progress screen redraws on an interval): polls up to `ms`. */
+export async function waitForTimer(cond: () => boolean, ms = 3000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!cond() && Date.now() < deadline) await new Promise<void>((r) => setTimeout(r, 5));
+}
+
 export interface Mounted {
   frame: () => string;
   lines: () => string[];

@@ -13,7 +13,7 @@ const { TuiApp } = await import('../../../src/tui/components/tui-app.js');
 const { ThemeContext, colorEnabled, makeTheme } = await import('../../../src/tui/components/theme.js');
 const { buildModel } = await import('../../../src/tui/model/build-model.js');
 const { makeSmallReport } = await import('../fixtures/make-report.js');
-const { waitFor, tick } = await import('../helpers.js');
+const { waitFor, waitForTimer, tick } = await import('../helpers.js');
 
 // eslint-disable-next-line no-control-regex
 const COLOR_SGR = /\x1b\[(3[0-7]|9[0-7]|38;|4[0-7]|10[0-7])/;
@@ -65,7 +65,7 @@ describe('progress screen', () => {
       progress({ containers: 7, apksFound: 40, apksAnalysed: 10, bytesRead: 52_428_800, errors: 2, elapsedMs: 2000, current: 'rom.zip!/system.img!/system/app/Foo/Foo.apk', done: false });
       // eslint-disable-next-line no-control-regex
       const text = () => (r.lastFrame() ?? '').replace(/\x1b\[[0-9;]*m/g, '');
-      await waitFor(() => /APKs analysed\s+10 \/ 40/.test(text()), 2000);
+      await waitForTimer(() => /APKs analysed\s+10 \/ 40/.test(text()));
       const f = text();
       assert.match(f, /scanning rom\.zip/);
       assert.match(f, /containers opened\s+7/);
@@ -76,7 +76,7 @@ describe('progress screen', () => {
       assert.match(f, /elapsed\s+\d+\.\ds/);
       assert.match(f, /now\s+rom\.zip!\/system\.img!\/system\/app\/Foo\/Foo\.apk/);
       report({ report: makeSmallReport() });
-      await waitFor(() => /DEVICE/.test(text()), 2000);
+      await waitForTimer(() => /DEVICE/.test(text()));
       assert.match(text(), /^romscan\s+1 Overview/);
       assert.deepEqual(exits, []);
     } finally {
