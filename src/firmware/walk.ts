@@ -90,14 +90,10 @@ export class FirmwareWalker {
           continue;
         }
         const role = roleOf(entry.name);
-        if (role && sequential) {
-          const source = await this.openEntry(entry, childPath(path, entry.name, container.format));
-          if (source) deferred.push({ entry, role, source });
-          continue;
-        }
         if (role) {
           const source = await this.openEntry(entry, childPath(path, entry.name, container.format));
-          if (source) await this.emit(entry, source, path, role, imagePartition, container.format);
+          if (source && sequential) deferred.push({ entry, role, source });
+          else if (source) await this.emit(entry, source, path, role, imagePartition, container.format);
           continue;
         }
         if (isArchive) {
@@ -123,9 +119,12 @@ export class FirmwareWalker {
     const byName = new Map(entries.map((e) => [e.name, e]));
     for (const pair of pairBlockOtaEntries(entries.map((e) => e.name))) {
       const dataPath = childPath(path, pair.newDat, format);
+      const opened: Source[] = [];
       try {
         const list = await byName.get(pair.transferList)!.open();
+        opened.push(list);
         const data = await byName.get(pair.newDat)!.open();
+        opened.push(data);
         const device = await openSdat(list, data, pair.brotli, dataPath);
         this.containers.push({ path: dataPath, format: 'sdat' });
         this.events.onContainer?.({ path: dataPath, format: 'sdat' });
@@ -133,6 +132,8 @@ export class FirmwareWalker {
         if (!ok) this.errors.push({ stage: 'sdat', code: 'E_FORMAT', message: 'block device holds no recognised filesystem', path: dataPath });
       } catch (e) {
         this.errors.push(toReportError('sdat', e, dataPath));
+      } finally {
+        for (const s of opened) await closeIfFile(s);
       }
     }
   }
