@@ -3,7 +3,6 @@
 // parse, so a worker never needs a Source that cannot cross threads.
 import { BufferSource } from '../io/source.js';
 import type { Anomaly } from '../io/anomaly.js';
-import { loadSignatures, apiWatchList } from '../rules/signatures.js';
 import { collectCodeFacts, type CodeFacts } from '../analysis/code-facts.js';
 import { parseVdex } from '../android/vdex/parse-vdex.js';
 import { parseOat } from '../android/oat/parse-oat.js';
@@ -17,7 +16,8 @@ export interface ApkTask {
   path: string;
   partition: string | null;
   inFirmware: boolean;
-  signaturesDir: string;
+  /** API and field names to report, from the signatures (sent with the task: workers never load rules). */
+  watch: Map<string, string>;
   /** For vdex/odex: how the code file is named in locations, e.g. "oat/arm64/Foo.vdex". */
   codeName?: string;
 }
@@ -27,26 +27,18 @@ export type TaskResult =
   | { kind: 'code'; facts: CodeFacts; anomalies: Anomaly[] }
   | null;
 
-const watchCache = new Map<string, Map<string, string>>();
-
-function watchFor(dir: string): Map<string, string> {
-  let w = watchCache.get(dir);
-  if (!w) watchCache.set(dir, (w = apiWatchList(loadSignatures(dir))));
-  return w;
-}
-
 /** Returns null for a jar without code. */
 export async function runApkTask(task: ApkTask): Promise<TaskResult> {
   if (task.kind === 'vdex' || task.kind === 'odex') {
     const { dexes, anomalies } = task.kind === 'vdex' ? parseVdex(task.bytes, task.path) : parseOat(task.bytes, task.path);
-    const facts = collectCodeFacts(dexes, watchFor(task.signaturesDir));
+    const facts = collectCodeFacts(dexes, task.watch);
     mergeEndpoints(facts.endpoints, smsEndpointsFromCode(dexes));
     if (!facts.apis.length) facts.calls = new Map(); // see dropUnusedCallGraph
     return { kind: 'code', facts: renameDex(facts, task.codeName ?? task.path), anomalies };
   }
   const source = new BufferSource(task.bytes, task.path);
   const analysis = await analyzeApk(source, {
-    watch: watchFor(task.signaturesDir), path: task.path, partition: task.partition, inFirmware: task.inFirmware, isJar: task.kind === 'jar',
+    watch: task.watch, path: task.path, partition: task.partition, inFirmware: task.inFirmware, isJar: task.kind === 'jar',
   });
   if (task.kind === 'jar' && analysis.app.dex.length === 0) return null;
   dropUnusedCallGraph(analysis);

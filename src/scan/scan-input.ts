@@ -115,7 +115,7 @@ async function scanFirmware(inputPath: string, name: string, kind: 'firmware' | 
   const pool = new ApkPool(opts.jobs);
   const fileErrors: Report['errors'] = [];
 
-  const fileContext: FileContext = { kind, state, pool, signaturesDir: opts.signaturesDir, watch: apiWatchList(sigs), progress, errors: fileErrors, tick };
+  const fileContext: FileContext = { kind, state, pool, watch: apiWatchList(sigs), progress, errors: fileErrors, tick };
   const walker = new FirmwareWalker({
     onContainer: () => { progress.containers++; tick(); },
     onFile: async (found) => {
@@ -183,7 +183,6 @@ interface FileContext {
   kind: 'firmware' | 'directory';
   state: RomState;
   pool: ApkPool;
-  signaturesDir: string;
   watch: Map<string, string>;
   progress: ScanProgress;
   errors: Report['errors'];
@@ -191,7 +190,7 @@ interface FileContext {
 }
 
 async function handleFile(found: FoundFile, ctx: FileContext): Promise<void> {
-  const { kind, state, pool, signaturesDir, progress, errors, tick } = ctx;
+  const { kind, state, pool, progress, errors, tick } = ctx;
   switch (found.role) {
     case 'apk':
     case 'jar':
@@ -224,7 +223,7 @@ async function handleFile(found: FoundFile, ctx: FileContext): Promise<void> {
       progress.bytesRead += bytes.length;
       // Named in locations relative to the app's folder: "oat/arm64/Foo.vdex", "arm/Foo.odex".
       const codeName = isCode ? (COMPANION_CODE.exec(found.innerPath)?.[0] ?? found.innerPath).replace(/^\//, '') : undefined;
-      await pool.submit({ kind: found.role, bytes, path: found.path, partition: found.partition, inFirmware: preinstalled, signaturesDir, codeName }, done);
+      await pool.submit({ kind: found.role, bytes, path: found.path, partition: found.partition, inFirmware: preinstalled, watch: ctx.watch, codeName }, done);
       return;
     }
     case 'build-prop': {
