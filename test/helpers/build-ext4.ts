@@ -5,26 +5,8 @@ import { mkdirSync, mkdtempSync, openSync, writeSync, closeSync, symlinkSync, li
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-
-/** Full path of a tool, or null when it is not installed (tests then skip). */
-export function findTool(name: string): string | null {
-  for (const dir of ['/usr/sbin', '/sbin', '/usr/bin', '/bin', '/usr/local/bin', '/usr/local/sbin']) {
-    try {
-      lstatSync(join(dir, name));
-      return join(dir, name);
-    } catch { /* next */ }
-  }
-  const r = spawnSync('which', [name], { encoding: 'utf8' });
-  return r.status === 0 ? r.stdout.trim() : null;
-}
-
-export function makeTempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `romscan-${prefix}-`));
-}
-
-export function removeDir(dir: string): void {
-  rmSync(dir, { recursive: true, force: true });
-}
+import { findTool, makeTempDir, removeDir } from './tools.js';
+export { findTool, makeTempDir, removeDir };
 
 /** Deterministic pseudo-random bytes (xorshift), so fixtures differ byte by byte but rebuild identically. */
 export function pseudoRandom(n: number, seed: number): Uint8Array {

@@ -6,29 +6,14 @@ import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Container } from '../../../src/formats/container.js';
+import { findTool, makeTempDir, removeDir } from '../../helpers/tools.js';
+export { findTool, makeTempDir, removeDir };
 
 export interface TreeItem {
   type: 'file' | 'dir' | 'link';
   size: number;
   sha256?: string;
   linkTarget?: string;
-}
-
-export function findTool(name: string): string | null {
-  for (const dir of (process.env.PATH ?? '').split(':').concat(['/usr/sbin', '/sbin', '/usr/bin'])) {
-    try {
-      if (lstatSync(join(dir, name)).isFile()) return join(dir, name);
-    } catch { /* not here */ }
-  }
-  return null;
-}
-
-export function makeTempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), prefix));
-}
-
-export function removeDir(dir: string): void {
-  rmSync(dir, { recursive: true, force: true });
 }
 
 /** Deterministic pseudo-random bytes (xorshift32), so fixtures are identical on every run. */
