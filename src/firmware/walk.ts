@@ -7,7 +7,7 @@ import { LIMITS } from '../io/limits.js';
 import type { Container, Entry } from '../formats/container.js';
 import type { ReportError } from '../report/model.js';
 import { toReportError } from '../scan/record-error.js';
-import { detectFormat, HEAD_BYTES, type OpenedFormat } from './formats.js';
+import { detectFormat, type OpenedFormat } from './formats.js';
 import { roleOf, partitionOf, partitionFromImageName, type FileRole } from './file-roles.js';
 import { pairBlockOtaEntries, openSdat } from '../formats/sdat/index.js';
 

@@ -7,6 +7,8 @@ import { collectCodeFacts, type CodeFacts } from '../analysis/code-facts.js';
 import { parseVdex } from '../android/vdex/parse-vdex.js';
 import { parseOat } from '../android/oat/parse-oat.js';
 import { analyzeApk, type ApkAnalysis } from './analyze-apk.js';
+import { packCalls, type PackedCalls } from '../analysis/call-graph.js';
+import type { AppReport } from '../report/model.js';
 import { smsEndpointsFromCode } from '../analysis/sms-numbers.js';
 import { mergeEndpoints } from './merge-code-facts.js';
 
@@ -22,10 +24,11 @@ export interface ApkTask {
   codeName?: string;
 }
 
-export type TaskResult =
-  | { kind: 'app'; analysis: ApkAnalysis }
-  | { kind: 'code'; facts: CodeFacts; anomalies: Anomaly[] }
-  | null;
+/** An analysed APK as the ROM scan holds it until its rules run: the call graph packed. */
+export interface AppResult { kind: 'app'; app: AppReport; classNames: string[]; inFirmware: boolean; calls: PackedCalls }
+/** Code of an odexed app (vdex/odex), merged into its APK at the end. */
+export interface CodeResult { kind: 'code'; facts: Omit<CodeFacts, 'calls'>; calls: PackedCalls; anomalies: Anomaly[] }
+export type TaskResult = AppResult | CodeResult | null;
 
 /** Returns null for a jar without code. */
 export async function runApkTask(task: ApkTask): Promise<TaskResult> {
@@ -33,25 +36,26 @@ export async function runApkTask(task: ApkTask): Promise<TaskResult> {
     const { dexes, anomalies } = task.kind === 'vdex' ? parseVdex(task.bytes, task.path) : parseOat(task.bytes, task.path);
     const facts = collectCodeFacts(dexes, task.watch);
     mergeEndpoints(facts.endpoints, smsEndpointsFromCode(dexes));
-    if (!facts.apis.length) facts.calls = new Map(); // see dropUnusedCallGraph
-    return { kind: 'code', facts: renameDex(facts, task.codeName ?? task.path), anomalies };
+    const { calls, ...rest } = renameDex(facts, task.codeName ?? task.path);
+    // Without watched API uses there is no identifier read to link to network code.
+    return { kind: 'code', facts: rest, calls: packCalls(rest.apis.length ? calls : new Map()), anomalies };
   }
   const source = new BufferSource(task.bytes, task.path);
   const analysis = await analyzeApk(source, {
     watch: task.watch, path: task.path, partition: task.partition, inFirmware: task.inFirmware, isJar: task.kind === 'jar',
   });
   if (task.kind === 'jar' && analysis.app.dex.length === 0) return null;
-  dropUnusedCallGraph(analysis);
-  return { kind: 'app', analysis };
+  return toAppResult(analysis);
 }
 
 /**
  * The call graph only serves to link identifier reads to network code (rules/link.ts), so an app
- * with no watched API use or no endpoint does not need it. Dropping it here keeps a whole-ROM
- * scan, which holds every app's context until the ROM-level facts are known, much smaller.
+ * with no watched API use or no endpoint does not need it; the rest is packed. A whole-ROM scan
+ * holds every app's graph until the ROM-level facts (platform key, grants) are known.
  */
-function dropUnusedCallGraph({ app, context }: ApkAnalysis): void {
-  if (!app.apis.length || !app.endpoints.length) context.calls = new Map();
+export function toAppResult({ app, context }: ApkAnalysis): AppResult {
+  const needed = app.apis.length > 0 && app.endpoints.length > 0;
+  return { kind: 'app', app, classNames: context.classNames, inFirmware: context.inFirmware, calls: packCalls(needed ? context.calls : new Map()) };
 }
 
 /** "classes.dex" → "oat/arm64/Foo.vdex!/classes.dex" in summaries and every location. */

@@ -20,14 +20,13 @@ import { evaluateFirmware } from '../rules/evaluate-firmware.js';
 import type { AppReport, Endpoint, Report } from '../report/model.js';
 import { SCHEMA_VERSION } from '../report/model.js';
 import { TOOL_VERSION } from '../version.js';
-import { analyzeApk, type ApkAnalysis } from './analyze-apk.js';
+import { analyzeApk } from './analyze-apk.js';
 import { ApkPool } from './apk-pool.js';
-import type { TaskResult } from './apk-task.js';
+import { toAppResult, type AppResult, type CodeResult, type TaskResult } from './apk-task.js';
+import { unpackCalls } from '../analysis/call-graph.js';
 import { LIMITS, checkLimit } from '../io/limits.js';
 import { mergeCodeFacts, mergeEndpoints } from './merge-code-facts.js';
 import { classifyTextEndpoints, MAX_TEXT_ENTRY_BYTES, MAX_NATIVE_LIB_BYTES } from '../analysis/non-dex-strings.js';
-import type { CodeFacts } from '../analysis/code-facts.js';
-import type { Anomaly } from '../io/anomaly.js';
 import { toReportError } from './record-error.js';
 import { newProgress, type ScanProgress } from './progress.js';
 
@@ -93,9 +92,9 @@ async function isApk(source: Source): Promise<boolean> {
 const APK_MARKERS = ['AndroidManifest.xml', 'classes.dex', 'resources.arsc'];
 
 interface RomState {
-  analyses: { found: FoundFile; analysis: ApkAnalysis }[];
+  analyses: { found: FoundFile; result: AppResult }[];
   /** Code of odexed apps (oat/<arch>/X.vdex), by owner key, merged into X.apk at the end. */
-  oatCode: Map<string, { found: FoundFile; facts: CodeFacts; anomalies: Anomaly[] }>;
+  oatCode: Map<string, CodeResult>;
   buildProps: Map<string, Record<string, string>>;
   privapp: Map<string, Set<string>>;
   defaultGrants: Map<string, Set<string>>;
@@ -137,15 +136,16 @@ async function scanFirmware(inputPath: string, name: string, kind: 'firmware' | 
 
   const frameworkCerts = new Set(state.analyses
     .filter(({ found }) => /(^|\/)framework\/framework-res\.apk$/.test(found.innerPath))
-    .flatMap(({ analysis }) => analysis.app.certificates.map((c) => c.sha256)));
+    .flatMap(({ result }) => result.app.certificates.map((c) => c.sha256)));
   const apps: AppReport[] = [];
-  for (const { found, analysis } of state.analyses) {
-    const app = analysis.app;
+  for (const { found, result } of state.analyses) {
+    const app = result.app;
+    const context: AppContext = { classNames: result.classNames, calls: unpackCalls(result.calls), inFirmware: result.inFirmware };
     const key = companionOwnerKey(found.path);
     const oat = key ? state.oatCode.get(key) : undefined;
     // An APK that still carries its dex is read from that dex; the vdex then holds the same code.
     if (oat && app.dex.length === 0) {
-      mergeCodeFacts(app, analysis.context, oat.facts);
+      mergeCodeFacts(app, context, { ...oat.facts, calls: unpackCalls(oat.calls) });
       if (oat.anomalies.length) (app.anomalies ??= []).push(...oat.anomalies);
     }
     const pkg = app.package ?? '';
@@ -154,7 +154,7 @@ async function scanFirmware(inputPath: string, name: string, kind: 'firmware' | 
     app.privileged = isPrivAppPath(found.innerPath);
     app.platformSigned = app.certificates.some((c) => frameworkCerts.has(c.sha256));
     app.grants = { privapp, defaultGranted };
-    app.findings = appFindings(app, analysis.context, sigs);
+    app.findings = appFindings(app, context, sigs);
     apps.push(app);
   }
   apps.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -201,10 +201,10 @@ async function handleFile(found: FoundFile, ctx: FileContext): Promise<void> {
       const done = (result: TaskResult, error?: unknown) => {
         if (!isCode) progress.apksAnalysed++;
         if (error !== undefined) errors.push(toReportError(found.role, error, found.path));
-        else if (result?.kind === 'app') state.analyses.push({ found, analysis: result.analysis });
+        else if (result?.kind === 'app') state.analyses.push({ found, result });
         else if (result?.kind === 'code') {
           const key = companionOwnerKey(found.path);
-          if (key) state.oatCode.set(key, { found, facts: result.facts, anomalies: result.anomalies });
+          if (key) state.oatCode.set(key, result);
         }
         progress.errors = errors.length;
         tick();
@@ -216,7 +216,7 @@ async function handleFile(found: FoundFile, ctx: FileContext): Promise<void> {
         const analysis = await analyzeApk(found.source, { watch: ctx.watch, path: found.path,
           partition: found.partition, inFirmware: preinstalled, isJar: found.role === 'jar' });
         progress.bytesRead += found.source.size;
-        done(found.role === 'jar' && analysis.app.dex.length === 0 ? null : { kind: 'app', analysis });
+        done(found.role === 'jar' && analysis.app.dex.length === 0 ? null : toAppResult(analysis));
         return;
       }
       const bytes = await readAll(found.source, isCode ? 'MAX_DEX_BYTES' : 'MAX_POOLED_APK_BYTES');
