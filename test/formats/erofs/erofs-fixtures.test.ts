@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { BufferSource, FileSource, type Source } from '../../../src/io/source.js';
 import { openErofs } from '../../../src/formats/erofs/index.js';
 import { isRomscanError, type RomscanError } from '../../../src/io/errors/index.js';
-import { fsckExtract, findTool, listContainer, makeTempDir, removeDir, type TreeItem } from './helpers.js';
+import { assertSameTree, fsckExtract, findTool, listContainer, makeTempDir, removeDir, type TreeItem } from './helpers.js';
 
 const FIXTURES = new URL('../../fixtures/erofs/', import.meta.url).pathname;
 const expected: Record<string, (TreeItem & { name: string })[]> = JSON.parse(readFileSync(join(FIXTURES, 'expected.json'), 'utf8'));
@@ -19,15 +19,6 @@ function toMap(items: (TreeItem & { name: string })[]): Map<string, TreeItem> {
   return new Map(items.map(({ name, ...rest }) => [name, rest]));
 }
 
-function assertSameTree(ours: Map<string, TreeItem>, theirs: Map<string, TreeItem>): void {
-  assert.deepEqual([...ours.keys()].sort(), [...theirs.keys()].sort());
-  for (const [name, t] of theirs) {
-    const o = ours.get(name)!;
-    assert.equal(o.type, t.type, `${name}: type`);
-    if (t.type === 'file') assert.equal(o.sha256, t.sha256, `${name}: contents`);
-    if (t.type === 'link') assert.equal(o.linkTarget, t.linkTarget, `${name}: link target`);
-  }
-}
 
 /** Lists everything and reads every file; returns normally or throws a RomscanError. */
 async function consume(source: Source): Promise<void> {

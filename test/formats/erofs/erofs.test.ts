@@ -7,23 +7,11 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { BufferSource, FileSource } from '../../../src/io/source.js';
 import { detectErofs, openErofs } from '../../../src/formats/erofs/index.js';
-import { fsckExtract, findTool, listContainer, makeErofsTree, makeTempDir, mkfsErofs, removeDir, writeFileContexts, type TreeItem } from './helpers.js';
+import { assertSameTree, fsckExtract, findTool, listContainer, makeErofsTree, makeTempDir, mkfsErofs, removeDir, writeFileContexts, type TreeItem } from './helpers.js';
 
 const haveTools = !!(findTool('mkfs.erofs') && findTool('fsck.erofs'));
 const skip = haveTools ? false : 'erofs-utils (mkfs.erofs, fsck.erofs) not installed';
 
-function assertSameTree(ours: Map<string, TreeItem>, theirs: Map<string, TreeItem>): void {
-  assert.deepEqual([...ours.keys()].sort(), [...theirs.keys()].sort());
-  for (const [name, t] of theirs) {
-    const o = ours.get(name)!;
-    assert.equal(o.type, t.type, `${name}: type`);
-    if (t.type === 'file') {
-      assert.equal(o.size, t.size, `${name}: size`);
-      assert.equal(o.sha256, t.sha256, `${name}: contents`);
-    }
-    if (t.type === 'link') assert.equal(o.linkTarget, t.linkTarget, `${name}: link target`);
-  }
-}
 
 // Each variant hits a different on-disk path (checked once with dump.erofs / the inode layouts):
 const VARIANTS: { name: string; options: (dir: string) => string[] }[] = [

@@ -1,5 +1,6 @@
 // Test helpers: build a deterministic source tree, turn it into EROFS images with mkfs.erofs, and
 // read back what fsck.erofs --extract (the erofs-utils reference reader) makes of them.
+import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, linkSync, writeFileSync } from 'node:fs';
@@ -149,4 +150,18 @@ export function makeSmallErofsTree(root: string): void {
   for (let i = 0; i < 40; i++) w(`many/file_${String(i).padStart(3, '0')}_${'n'.repeat(60)}.txt`, `${i}\n`.repeat(i * 3));
   symlinkSync('system/build.prop', join(root, 'link-to-prop'));
   linkSync(join(root, 'small.txt'), join(root, 'hardlink.txt'));
+}
+
+/** Our listing equals the reference tool's: names, types, sizes, contents and link targets. */
+export function assertSameTree(ours: Map<string, TreeItem>, theirs: Map<string, TreeItem>): void {
+  assert.deepEqual([...ours.keys()].sort(), [...theirs.keys()].sort());
+  for (const [name, t] of theirs) {
+    const o = ours.get(name)!;
+    assert.equal(o.type, t.type, `${name}: type`);
+    if (t.type === 'file') {
+      assert.equal(o.size, t.size, `${name}: size`);
+      assert.equal(o.sha256, t.sha256, `${name}: contents`);
+    }
+    if (t.type === 'link') assert.equal(o.linkTarget, t.linkTarget, `${name}: link target`);
+  }
 }

@@ -16,7 +16,7 @@ import { ByteReader } from '../../../src/io/byte-reader.js';
 import { isRomscanError } from '../../../src/io/errors/index.js';
 import type { Container } from '../../../src/formats/container.js';
 import {
-  findTool, fsckExtract, listContainer, makeErofsTree, makeTempDir, mkfsErofs, prng, removeDir, textish, walkDisk, type TreeItem,
+  assertSameTree, findTool, fsckExtract, listContainer, makeErofsTree, makeTempDir, mkfsErofs, prng, removeDir, textish, walkDisk, type TreeItem,
 } from '../erofs/helpers.js';
 
 const skip = findTool('tar') ? false : 'GNU tar not installed';
@@ -26,15 +26,6 @@ function run(cmd: string, args: string[], cwd?: string): void {
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr}`);
 }
 
-function assertSameTree(ours: Map<string, TreeItem>, theirs: Map<string, TreeItem>): void {
-  assert.deepEqual([...ours.keys()].sort(), [...theirs.keys()].sort());
-  for (const [name, t] of theirs) {
-    const o = ours.get(name)!;
-    assert.equal(o.type, t.type, `${name}: type`);
-    if (t.type === 'file') assert.equal(o.sha256, t.sha256, `${name}: contents`);
-    if (t.type === 'link') assert.equal(o.linkTarget, t.linkTarget, `${name}: link target`);
-  }
-}
 
 function makeTarTree(root: string): void {
   const w = (p: string, data: Uint8Array | string) => {
