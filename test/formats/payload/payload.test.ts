@@ -9,6 +9,7 @@ import { BufferSource, type Source } from '../../../src/io/source.js';
 import { isRomscanError } from '../../../src/io/errors/index.js';
 import { detectPayload, openPayload, OP } from '../../../src/formats/payload/index.js';
 import { writePayload, fullPayloadFromImage, compress, OP_TYPE, type WritePartition } from '../../helpers/write-payload.js';
+import { openExt4 } from '../../../src/formats/ext4/index.js';
 
 const FIXTURES = new URL('../../fixtures/payload/', import.meta.url).pathname;
 const CORPUS = new URL('../../../../shared/corpus/firmware-real/update_engine/', import.meta.url).pathname;
@@ -89,15 +90,8 @@ describe('full payload over an ext4 image (committed fixture)', () => {
   });
 
   test('ext4 reader walks the rebuilt partition; files match their recorded sha256', async (t) => {
-    let ext4: typeof import('../../../src/formats/ext4/index.js') | null = null;
-    try {
-      ext4 = await import('../../../src/formats/ext4/index.js');
-    } catch {
-      ext4 = null;
-    }
-    if (!ext4?.openExt4) return t.skip('ext4 reader not available yet');
     const s = (await partitions(fixture())).get('system')!;
-    const fs = await ext4.openExt4(s);
+    const fs = await openExt4(s);
     const got: Record<string, string> = {};
     for await (const e of fs.entries()) {
       if (e.type !== 'file') continue;

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
 import { BufferSource } from '../../../src/io/source.js';
 import { isRomscanError } from '../../../src/io/errors/index.js';
+import { openExt4 } from '../../../src/formats/ext4/index.js';
 import {
   openSdat, layoutSdat, parseTransferList, detectTransferList, parseRangeSet, pairBlockOtaEntries,
 } from '../../../src/formats/sdat/index.js';
@@ -211,15 +212,8 @@ describe('real block OTA: iris_hp4024 private partition', { skip: !haveCorpus &&
   });
 
   test('ext4 reader walks the rebuilt image; every file matches debugfs rdump', async (t) => {
-    let ext4: typeof import('../../../src/formats/ext4/index.js') | null = null;
-    try {
-      ext4 = await import('../../../src/formats/ext4/index.js');
-    } catch {
-      ext4 = null;
-    }
-    if (!ext4?.openExt4) return t.skip('ext4 reader not available yet');
     const dev = await openSdat(list(), br(), true, 'iris.zip!/private.new.dat.br');
-    const fs = await ext4.openExt4(dev);
+    const fs = await openExt4(dev);
     const files = new Map<string, Uint8Array>();
     for await (const e of fs.entries()) {
       if (e.type === 'file') {
@@ -248,13 +242,6 @@ describe('real block OTA: iris_hp4024 private partition', { skip: !haveCorpus &&
 
 describe('block OTA built now from an ext4 image (mke2fs -d, brotli CLI)', () => {
   test('the APK and build.prop inside read back through openSdat + openExt4', { skip: !(hasTool('mke2fs') && hasTool('brotli')) && 'mke2fs/brotli absent' }, async (t) => {
-    let ext4: typeof import('../../../src/formats/ext4/index.js') | null = null;
-    try {
-      ext4 = await import('../../../src/formats/ext4/index.js');
-    } catch {
-      ext4 = null;
-    }
-    if (!ext4?.openExt4) return t.skip('ext4 reader not available yet');
     const { makeTree, makeExt4 } = await import('../../fixtures/payload/build/build.js');
     const dir = mkdtempSync(join(tmpdir(), 'romscan-sdat-'));
     try {
@@ -285,7 +272,7 @@ describe('block OTA built now from an ext4 image (mke2fs -d, brotli CLI)', () =>
       const dev = await openSdat(src(lines.join('\n') + '\n', 'system.transfer.list'),
         new BufferSource(readFileSync(join(dir, 'system.new.dat.br')), 'system.new.dat.br'), true, 'ota.zip!/system.new.dat.br');
       assert.ok(Buffer.from(await dev.read(0, dev.size)).equals(Buffer.from(image)), 'device equals the mke2fs image');
-      const fs = await ext4.openExt4(dev);
+      const fs = await openExt4(dev);
       const got = new Map<string, Uint8Array>();
       for await (const e of fs.entries()) if (e.type === 'file') got.set(e.name, await (await e.open()).read(0, e.size));
       for (const [name, data] of Object.entries(files)) assert.ok(got.has(name) && Buffer.from(got.get(name)!).equals(Buffer.from(data)), name);
