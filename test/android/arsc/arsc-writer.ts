@@ -1,6 +1,6 @@
 // Test helper: writes a resources.arsc (ResourceTypes.h layout) with the type layouts Android
 // supports: dense, FLAG_SPARSE, FLAG_OFFSET16, and compact / complex (map) entries.
-import { chunk, stringPool } from '../axml/axml-writer.js';
+import { Buf, chunk, stringPool } from '../axml/axml-writer.js';
 
 export interface WValue { type: number; data?: number; str?: string }
 export interface WEntry { key: string; value?: WValue; compact?: boolean; map?: { name: number; value: WValue }[] }
@@ -10,15 +10,6 @@ export interface WTable { packageId?: number; packageName?: string; typeNames: s
 export const FLAG_SPARSE = 0x01, FLAG_OFFSET16 = 0x02;
 const CONFIG_SIZE = 64;
 
-class Buf {
-  parts: number[] = [];
-  u8(v: number) { this.parts.push(v & 0xff); return this; }
-  u16(v: number) { this.u8(v); this.u8(v >>> 8); return this; }
-  u32(v: number) { this.u16(v & 0xffff); this.u16(v >>> 16); return this; }
-  bytes(b: ArrayLike<number>) { for (let i = 0; i < b.length; i++) this.parts.push(b[i]); return this; }
-  zeros(n: number) { for (let i = 0; i < n; i++) this.parts.push(0); return this; }
-  get length() { return this.parts.length; }
-}
 
 export function writeArsc(t: WTable): Uint8Array {
   const globals: string[] = [];

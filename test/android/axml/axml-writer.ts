@@ -46,12 +46,14 @@ export interface WOptions {
   fileSize?: number;
 }
 
-class Buf {
+/** Little-endian byte builder shared by the AXML and ARSC writers. */
+export class Buf {
   parts: number[] = [];
   u8(v: number) { this.parts.push(v & 0xff); return this; }
   u16(v: number) { this.u8(v); this.u8(v >>> 8); return this; }
   u32(v: number) { this.u16(v & 0xffff); this.u16(v >>> 16); return this; }
   bytes(b: ArrayLike<number>) { for (let i = 0; i < b.length; i++) this.parts.push(b[i]); return this; }
+  zeros(n: number) { for (let i = 0; i < n; i++) this.parts.push(0); return this; }
   pad4() { while (this.parts.length % 4) this.parts.push(0); return this; }
   get length() { return this.parts.length; }
   out() { return Uint8Array.from(this.parts); }
