@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../io/errors/index.js';
 import { extractInput } from '../../extract/extract-files.js';
-import { emit } from '../output.js';
+import { emit, defaultFormat } from '../output.js';
 import { parseChoice } from '../parse-options.js';
 
 export function registerExtract(program: Command): void {
@@ -13,7 +13,7 @@ export function registerExtract(program: Command): void {
     .option('--format <format>', 'json | text, for --list (default: text on a terminal, json otherwise)')
     .action(async (input: string, o: { list?: boolean; out?: string; force?: boolean; format?: string }) => {
       if (!o.list && !o.out) throw new UsageError('extract needs --list or --out DIR');
-      const format = parseChoice('--format', o.format ?? (process.stdout.isTTY ? 'text' : 'json'), ['json', 'text']);
+      const format = parseChoice('--format', o.format ?? defaultFormat(), ['json', 'text']);
       const result = await extractInput(input, o.out ?? null, o.force ?? false);
       if (o.list) {
         await emit(format === 'json' ? JSON.stringify(result, null, 2)
