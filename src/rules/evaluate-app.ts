@@ -5,13 +5,14 @@ import type { AppReport, CodeLocation, Finding, Severity } from '../report/model
 import { classifyEndpoint, type EndpointInfo } from './endpoints.js';
 import { findEntryPath, findLink, outerClass, splitKey, type Link, type Site } from './link.js';
 import { shiftSeverity } from './severity.js';
+import type { CallGraph } from '../analysis/call-graph.js';
 import { stringCategory, type ApiCategory, type Signatures } from './signatures.js';
 
 export interface AppContext {
   /** Every class defined in the app's dex files, dotted. */
   classNames: string[];
   /** "com.a.B.method" -> app-internal callees "com.c.D.method". */
-  calls: Map<string, Set<string>>;
+  calls: CallGraph;
   /** The app was found inside a firmware image (pre-installed), not scanned on its own. */
   inFirmware: boolean;
 }
@@ -196,7 +197,7 @@ const PROVIDER_ENTRIES = ['call', 'query', 'insert', 'update', 'delete', 'openFi
  * of the app's own provider reaches that provider's query/call methods (Binder IPC, invisible to
  * method references). Returns ctx.calls itself when there is nothing to add.
  */
-export function bridgedCalls(app: AppReport, ctx: AppContext): Map<string, Set<string>> {
+export function bridgedCalls(app: AppReport, ctx: AppContext): CallGraph {
   const providers = new Map<string, string>();
   for (const c of app.components) {
     if (c.type !== 'provider' || !c.authorities) continue;
@@ -214,15 +215,7 @@ export function bridgedCalls(app: AppReport, ctx: AppContext): Map<string, Set<s
       for (const entry of PROVIDER_ENTRIES) extra.push([`${l.class}.${l.method}`, `${provider}.${entry}`]);
     }
   }
-  if (!extra.length) return ctx.calls;
-  const calls = new Map<string, Set<string>>();
-  for (const [k, v] of ctx.calls) calls.set(k, v);
-  for (const [from, to] of extra) {
-    const set = new Set(calls.get(from) ?? []);
-    set.add(to);
-    calls.set(from, set);
-  }
-  return calls;
+  return ctx.calls.withPairs(extra);
 }
 
 function phoneHome(app: AppReport, ctx: AppContext, sigs: Signatures, sites: Sites, eps: EndpointInfo[]): Finding[] {

@@ -2,6 +2,7 @@
 // references (ctx.calls: "com.a.B.m" -> callees inside the app). Android code hops threads and
 // handlers (AsyncTask, Handler.sendMessage, startService) where the call graph breaks, so the search
 // falls back from methods to classes (inner classes folded into their outer class).
+import type { CallGraph } from '../analysis/call-graph.js';
 
 /** A place in code where something happens. `key` is "dotted.Class.method". */
 export interface Site {
@@ -31,7 +32,7 @@ const MAX_METHOD_DEPTH = 6;
 const MAX_CLASS_DEPTH = 3;
 /** Nodes visited per search: keeps a 100k-method app bounded. */
 const MAX_VISITED = 200_000;
-/** Edges read from ctx.calls when building the reverse graph. */
+/** Edges read from ctx.calls when building the class graph. */
 const MAX_EDGES = 5_000_000;
 
 export function splitKey(key: string): { cls: string; method: string } {
@@ -46,46 +47,43 @@ export function outerClass(cls: string): string {
   return d < 0 ? cls : cls.slice(0, d);
 }
 
-type Graph = Map<string, string[]>;
-
-function reverseGraph(calls: Map<string, Set<string>>, mapNode: ((k: string) => string) | null): Graph {
-  const sets = new Map<string, Set<string>>();
-  const mapped = new Map<string, string>();
-  // Class mapping repeats for every method of a class: compute each once.
-  const node = mapNode === null ? (k: string): string => k : (k: string): string => {
-    let v = mapped.get(k);
-    if (v === undefined) mapped.set(k, (v = mapNode(k)));
-    return v;
-  };
-  let edges = 0;
-  outer: for (const [caller, callees] of calls) {
-    const from = node(caller);
-    for (const callee of callees) {
-      if (++edges > MAX_EDGES) break outer;
-      const to = node(callee);
-      if (to === from) continue;
-      let set = sets.get(to);
-      if (!set) sets.set(to, (set = new Set()));
-      set.add(from);
-    }
+/**
+ * Ids of method (or class) names in one search: the graph's own ids, and ids past the graph's
+ * end for sites that make or receive no calls (a read in a method that calls nothing).
+ */
+class SearchIds {
+  private readonly extra = new Map<string, number>();
+  private readonly extraNames: string[] = [];
+  constructor(readonly graph: CallGraph) {}
+  id(name: string): number {
+    const i = this.graph.idOf(name);
+    if (i >= 0) return i;
+    let e = this.extra.get(name);
+    if (e === undefined) { e = this.graph.size + this.extraNames.length; this.extra.set(name, e); this.extraNames.push(name); }
+    return e;
   }
-  const rev: Graph = new Map();
-  for (const [k, v] of sets) rev.set(k, [...v].sort());
-  return rev;
+  name(id: number): string { return id < this.graph.size ? this.graph.nodes[id] : this.extraNames[id - this.graph.size]; }
+  callers(id: number): Int32Array { return id < this.graph.size ? this.graph.callers(id) : NONE; }
 }
 
-interface Reach { depth: number; next: string | null; site: string }
+const NONE = new Int32Array(0);
 
-/** Multi-source BFS up the callers; each node remembers the nearest site and the step towards it. */
-function reverseBfs(sources: string[], rev: Graph, maxDepth: number): Map<string, Reach> {
-  const seen = new Map<string, Reach>();
-  let frontier = [...new Set(sources)].sort();
-  for (const s of frontier) seen.set(s, { depth: 0, next: null, site: s });
+interface Reach { depth: number; next: number; site: number }
+
+/**
+ * Multi-source BFS up the callers; each node remembers the nearest site and the step towards it.
+ * Sources start in name order and callers are visited in name order, so ties resolve the same way
+ * on every run.
+ */
+function reverseBfs(sources: string[], ids: SearchIds, maxDepth: number): Map<number, Reach> {
+  const seen = new Map<number, Reach>();
+  let frontier = [...new Set(sources)].sort().map((s) => ids.id(s));
+  for (const s of frontier) seen.set(s, { depth: 0, next: -1, site: s });
   for (let depth = 1; depth <= maxDepth && frontier.length; depth++) {
-    const nextFrontier: string[] = [];
+    const nextFrontier: number[] = [];
     for (const node of frontier) {
       const site = seen.get(node)!.site;
-      for (const caller of rev.get(node) ?? []) {
+      for (const caller of ids.callers(node)) {
         if (seen.has(caller)) continue;
         if (seen.size >= MAX_VISITED) return seen;
         seen.set(caller, { depth, next: node, site });
@@ -97,25 +95,26 @@ function reverseBfs(sources: string[], rev: Graph, maxDepth: number): Map<string
   return seen;
 }
 
-function pathFrom(node: string, reach: Map<string, Reach>): string[] {
-  const out = [node];
+function pathFrom(node: number, reach: Map<number, Reach>, ids: SearchIds): string[] {
+  const out = [ids.name(node)];
   let cur = reach.get(node);
-  while (cur && cur.next !== null && out.length <= MAX_METHOD_DEPTH + 1) {
-    out.push(cur.next);
+  while (cur && cur.next >= 0 && out.length <= MAX_METHOD_DEPTH + 1) {
+    out.push(ids.name(cur.next));
     cur = reach.get(cur.next);
   }
   return out;
 }
 
-function meet(a: Map<string, Reach>, b: Map<string, Reach>): string | null {
-  let best: string | null = null;
+/** The node both searches reached with the least total depth (ties: the first name). */
+function meet(a: Map<number, Reach>, b: Map<number, Reach>, ids: SearchIds): number {
+  let best = -1;
   let bestCost = Infinity;
   const [small, large] = a.size <= b.size ? [a, b] : [b, a];
   for (const [node, ra] of small) {
     const rb = large.get(node);
     if (!rb) continue;
     const cost = ra.depth + rb.depth;
-    if (cost < bestCost || (cost === bestCost && best !== null && node < best)) {
+    if (cost < bestCost || (cost === bestCost && best >= 0 && ids.name(node) < ids.name(best))) {
       best = node;
       bestCost = cost;
     }
@@ -127,18 +126,23 @@ function pick(sites: Site[], key: string, byKey: (s: Site) => string): Site {
   return sites.find((s) => byKey(s) === key) ?? sites[0]!;
 }
 
+/** One level of the search: the common caller of both site sets nearest to them, as two paths. */
+function search(graph: CallGraph, reads: string[], nets: string[], maxDepth: number): { toRead: string[]; toNet: string[] } | null {
+  const ids = new SearchIds(graph);
+  const fromReads = reverseBfs(reads, ids, maxDepth);
+  const fromNets = reverseBfs(nets, ids, maxDepth);
+  const m = meet(fromReads, fromNets, ids);
+  return m < 0 ? null : { toRead: pathFrom(m, fromReads, ids), toNet: pathFrom(m, fromNets, ids) };
+}
+
 /** Finds how read sites and network sites are connected, preferring the most direct connection. */
-export function findLink(reads: Site[], nets: Site[], calls: Map<string, Set<string>>): Link | null {
+export function findLink(reads: Site[], nets: Site[], calls: CallGraph): Link | null {
   if (!reads.length || !nets.length) return null;
   const methodKey = (s: Site): string => s.key;
   // 1. Methods: a common caller (possibly one of the sites itself) within MAX_METHOD_DEPTH.
-  const rev = reverseGraph(calls, null);
-  const fromReads = reverseBfs(reads.map(methodKey), rev, MAX_METHOD_DEPTH);
-  const fromNets = reverseBfs(nets.map(methodKey), rev, MAX_METHOD_DEPTH);
-  const m = meet(fromReads, fromNets);
-  if (m !== null) {
-    const toRead = pathFrom(m, fromReads);
-    const toNet = pathFrom(m, fromNets);
+  const m = search(calls, reads.map(methodKey), nets.map(methodKey), MAX_METHOD_DEPTH);
+  if (m) {
+    const { toRead, toNet } = m;
     const read = pick(reads, toRead[toRead.length - 1]!, methodKey);
     const net = pick(nets, toNet[toNet.length - 1]!, methodKey);
     const kind: LinkKind = toRead.length === 1 && toNet.length === 1 ? 'same-method' : 'call-path';
@@ -153,13 +157,10 @@ export function findLink(reads: Site[], nets: Site[], calls: Map<string, Set<str
     if (n) return { kind: 'same-class', read: r, net: n, toRead: [outer(r)], toNet: [outer(r)] };
   }
   // 3. Classes: a common calling class within MAX_CLASS_DEPTH.
-  const crev = reverseGraph(calls, (k) => outerClass(splitKey(k).cls));
-  const cReads = reverseBfs(reads.map(outer), crev, MAX_CLASS_DEPTH);
-  const cNets = reverseBfs(nets.map(outer), crev, MAX_CLASS_DEPTH);
-  const c = meet(cReads, cNets);
-  if (c !== null) {
-    const toRead = pathFrom(c, cReads);
-    const toNet = pathFrom(c, cNets);
+  const classes = calls.grouped((k) => outerClass(splitKey(k).cls), MAX_EDGES);
+  const c = search(classes, reads.map(outer), nets.map(outer), MAX_CLASS_DEPTH);
+  if (c) {
+    const { toRead, toNet } = c;
     return { kind: 'class-path', read: pick(reads, toRead[toRead.length - 1]!, outer), net: pick(nets, toNet[toNet.length - 1]!, outer), toRead, toNet };
   }
   return null;
@@ -169,27 +170,27 @@ export function findLink(reads: Site[], nets: Site[], calls: Map<string, Set<str
  * A path from any method of one of `startClasses` (e.g. a boot receiver) to one of `targets`,
  * following calls forward, or null. Classes are matched with their inner classes.
  */
-export function findEntryPath(startClasses: string[], targets: Set<string>, calls: Map<string, Set<string>>): string[] | null {
+export function findEntryPath(startClasses: string[], targets: Set<string>, calls: CallGraph): string[] | null {
   if (!startClasses.length || !targets.size) return null;
   const starts = new Set(startClasses.map(outerClass));
-  const prev = new Map<string, string | null>();
-  let frontier: string[] = [];
-  for (const key of [...calls.keys()].sort()) {
-    if (starts.has(outerClass(splitKey(key).cls))) {
-      prev.set(key, null);
-      frontier.push(key);
+  const prev = new Map<number, number>();
+  let frontier: number[] = [];
+  // Ids ascend in name order: the search starts from the callers of the start classes, by name.
+  for (let id = 0; id < calls.size; id++) {
+    if (calls.callees(id).length && starts.has(outerClass(splitKey(calls.nodes[id]).cls))) {
+      prev.set(id, -1);
+      frontier.push(id);
     }
   }
   for (let depth = 0; depth <= MAX_METHOD_DEPTH * 2 && frontier.length; depth++) {
-    const next: string[] = [];
+    const next: number[] = [];
     for (const node of frontier) {
-      if (targets.has(node)) {
+      if (targets.has(calls.nodes[node])) {
         const path = [node];
-        let p = prev.get(node) ?? null;
-        while (p !== null) { path.unshift(p); p = prev.get(p) ?? null; }
-        return path;
+        for (let p = prev.get(node) ?? -1; p >= 0; p = prev.get(p) ?? -1) path.unshift(p);
+        return path.map((id) => calls.nodes[id]);
       }
-      for (const callee of [...(calls.get(node) ?? [])].sort()) {
+      for (const callee of calls.callees(node)) {
         if (prev.has(callee) || prev.size >= MAX_VISITED) continue;
         prev.set(callee, node);
         next.push(callee);

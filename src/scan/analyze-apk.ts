@@ -9,6 +9,7 @@ import { parseArsc } from '../android/arsc/parse-arsc.js';
 import { readManifest, type Manifest } from '../android/manifest/index.js';
 import { parseDex, type DexFile } from '../android/dex/dex-file.js';
 import { collectCodeFacts, type CodeFacts } from '../analysis/code-facts.js';
+import { CallGraph } from '../analysis/call-graph.js';
 import { readSigning } from '../android/apk/signing.js';
 import { apkNonDexEndpoints } from '../analysis/non-dex-strings.js';
 import { smsEndpointsFromCode } from '../analysis/sms-numbers.js';
@@ -68,7 +69,7 @@ export async function analyzeApk(source: Source, opts: AnalyzeOptions): Promise<
     permissions: { requested: [], declared: [] }, components: [], dex: [], endpoints: [], apis: [],
     certificates: [], findings: [], errors, maxSdk: null, partition: opts.partition ?? null,
   };
-  const context: AppContext = { classNames: [], calls: new Map(), inFirmware: opts.inFirmware ?? false };
+  const context: AppContext = { classNames: [], calls: CallGraph.EMPTY, inFirmware: opts.inFirmware ?? false };
 
   app.sha256 = await attempt(errors, 'hash', () => sha256Source(source), '');
   const zip = await attempt<ZipArchive | null>(errors, 'zip', () => openZip(source), null);
@@ -93,7 +94,7 @@ export async function analyzeApk(source: Source, opts: AnalyzeOptions): Promise<
       app.endpoints = facts.endpoints;
       app.apis = facts.apis;
       context.classNames = facts.classNames;
-      context.calls = facts.calls;
+      context.calls = CallGraph.fromMap(facts.calls);
     }
     // Endpoints beyond the dex: SMS numbers used as a data channel, resources, assets, native code.
     mergeEndpoints(app.endpoints, await attempt(errors, 'dex', () => smsEndpointsFromCode(dexes), []));

@@ -7,7 +7,7 @@ import { collectCodeFacts, type CodeFacts } from '../analysis/code-facts.js';
 import { parseVdex } from '../android/vdex/parse-vdex.js';
 import { parseOat } from '../android/oat/parse-oat.js';
 import { analyzeApk, type ApkAnalysis } from './analyze-apk.js';
-import { packCalls, type PackedCalls } from '../analysis/call-graph.js';
+import { CallGraph, type PackedCalls } from '../analysis/call-graph.js';
 import type { AppReport } from '../report/model.js';
 import { smsEndpointsFromCode } from '../analysis/sms-numbers.js';
 import { mergeEndpoints } from './merge-code-facts.js';
@@ -38,7 +38,7 @@ export async function runApkTask(task: ApkTask): Promise<TaskResult> {
     mergeEndpoints(facts.endpoints, smsEndpointsFromCode(dexes));
     const { calls, ...rest } = renameDex(facts, task.codeName ?? task.path);
     // Without watched API uses there is no identifier read to link to network code.
-    return { kind: 'code', facts: rest, calls: packCalls(rest.apis.length ? calls : new Map()), anomalies };
+    return { kind: 'code', facts: rest, calls: (rest.apis.length ? CallGraph.fromMap(calls) : CallGraph.EMPTY).pack(), anomalies };
   }
   const source = new BufferSource(task.bytes, task.path);
   const analysis = await analyzeApk(source, {
@@ -55,7 +55,7 @@ export async function runApkTask(task: ApkTask): Promise<TaskResult> {
  */
 export function toAppResult({ app, context }: ApkAnalysis): AppResult {
   const needed = app.apis.length > 0 && app.endpoints.length > 0;
-  return { kind: 'app', app, classNames: context.classNames, inFirmware: context.inFirmware, calls: packCalls(needed ? context.calls : new Map()) };
+  return { kind: 'app', app, classNames: context.classNames, inFirmware: context.inFirmware, calls: (needed ? context.calls : CallGraph.EMPTY).pack() };
 }
 
 /** "classes.dex" → "oat/arm64/Foo.vdex!/classes.dex" in summaries and every location. */

@@ -4,17 +4,14 @@
 import type { CodeFacts } from '../analysis/code-facts.js';
 import type { AppReport, CodeLocation, Endpoint } from '../report/model.js';
 import type { AppContext } from '../rules/evaluate-app.js';
+import type { CallGraph } from '../analysis/call-graph.js';
 
-export function mergeCodeFacts(app: AppReport, context: AppContext, facts: CodeFacts): void {
+export function mergeCodeFacts(app: AppReport, context: AppContext, facts: Omit<CodeFacts, 'calls'>, calls: CallGraph): void {
   app.dex.push(...facts.dex);
   mergeEndpoints(app.endpoints, facts.endpoints);
   mergeByKey(app.apis, facts.apis, (a) => a.api);
   context.classNames = [...new Set([...context.classNames, ...facts.classNames])].sort();
-  for (const [caller, callees] of facts.calls) {
-    const into = context.calls.get(caller);
-    if (into) for (const c of callees) into.add(c);
-    else context.calls.set(caller, new Set(callees));
-  }
+  context.calls = context.calls.merge(calls);
 }
 
 /** Endpoints found in several places (dex, resources, native code) become one entry per value. */

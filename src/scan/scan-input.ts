@@ -23,7 +23,7 @@ import { TOOL_VERSION } from '../version.js';
 import { analyzeApk } from './analyze-apk.js';
 import { ApkPool } from './apk-pool.js';
 import { toAppResult, type AppResult, type CodeResult, type TaskResult } from './apk-task.js';
-import { unpackCalls } from '../analysis/call-graph.js';
+import { CallGraph } from '../analysis/call-graph.js';
 import { LIMITS, checkLimit } from '../io/limits.js';
 import { mergeCodeFacts, mergeEndpoints } from './merge-code-facts.js';
 import { classifyTextEndpoints, MAX_TEXT_ENTRY_BYTES, MAX_NATIVE_LIB_BYTES } from '../analysis/non-dex-strings.js';
@@ -140,12 +140,12 @@ async function scanFirmware(inputPath: string, name: string, kind: 'firmware' | 
   const apps: AppReport[] = [];
   for (const { found, result } of state.analyses) {
     const app = result.app;
-    const context: AppContext = { classNames: result.classNames, calls: unpackCalls(result.calls), inFirmware: result.inFirmware };
+    const context: AppContext = { classNames: result.classNames, calls: CallGraph.from(result.calls), inFirmware: result.inFirmware };
     const key = companionOwnerKey(found.path);
     const oat = key ? state.oatCode.get(key) : undefined;
     // An APK that still carries its dex is read from that dex; the vdex then holds the same code.
     if (oat && app.dex.length === 0) {
-      mergeCodeFacts(app, context, { ...oat.facts, calls: unpackCalls(oat.calls) });
+      mergeCodeFacts(app, context, oat.facts, CallGraph.from(oat.calls));
       if (oat.anomalies.length) (app.anomalies ??= []).push(...oat.anomalies);
     }
     const pkg = app.package ?? '';

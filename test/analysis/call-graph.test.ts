@@ -1,12 +1,37 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { packCalls, unpackCalls } from '../../src/analysis/call-graph.js';
+import { CallGraph } from '../../src/analysis/call-graph.js';
 
-test('a call graph survives packing, with each name stored once', () => {
-  const calls = new Map([['a.A.m', new Set(['a.B.n', 'a.C.o'])], ['a.B.n', new Set(['a.C.o'])], ['a.D.p', new Set<string>()]]);
-  const packed = packCalls(calls);
-  assert.deepEqual(packed.nodes, ['a.A.m', 'a.B.n', 'a.C.o']);
-  assert.deepEqual([...packed.edges], [0, 1, 0, 2, 1, 2]);
-  const back = unpackCalls(structuredClone(packed));
-  assert.deepEqual([...back].map(([k, v]) => [k, [...v]]), [['a.A.m', ['a.B.n', 'a.C.o']], ['a.B.n', ['a.C.o']]]);
+const names = (g: CallGraph, ids: Int32Array) => [...ids].map((i) => g.nodes[i]);
+
+test('a call graph stores each name once, sorted, and survives structured cloning', () => {
+  const g = CallGraph.fromMap(new Map([['a.C.o', new Set(['a.A.m'])], ['a.A.m', new Set(['a.C.o', 'a.B.n'])], ['a.D.p', new Set<string>()]]));
+  assert.deepEqual(g.nodes, ['a.A.m', 'a.B.n', 'a.C.o']);
+  const back = CallGraph.from(structuredClone(g.pack()));
+  assert.deepEqual(names(back, back.callees(back.idOf('a.A.m'))), ['a.B.n', 'a.C.o']);
+  assert.deepEqual(names(back, back.callers(back.idOf('a.A.m'))), ['a.C.o']);
+  assert.equal(back.idOf('a.D.p'), -1, 'a method without calls is not a node');
+});
+
+test('adjacency lists are in name order, without duplicates; callers leave out self-calls', () => {
+  const g = CallGraph.fromPairs([['z', 'b'], ['a', 'b'], ['m', 'b'], ['a', 'b'], ['b', 'b'], ['b', 'z'], ['b', 'a']]);
+  assert.deepEqual(names(g, g.callers(g.idOf('b'))), ['a', 'm', 'z']);
+  assert.deepEqual(names(g, g.callees(g.idOf('b'))), ['a', 'b', 'z']);
+  assert.deepEqual(names(g, g.callees(g.idOf('m'))), ['b']);
+  assert.equal(g.callees(-1).length, 0);
+  assert.equal(g.callers(99).length, 0);
+});
+
+test('merging, adding pairs and grouping by class', () => {
+  const a = CallGraph.fromPairs([['p.A.x', 'p.B.y']]);
+  const b = CallGraph.fromPairs([['p.A.x', 'p.C.z'], ['p.C.z', 'p.A$1.run']]);
+  const m = a.merge(b);
+  assert.deepEqual(names(m, m.callees(m.idOf('p.A.x'))), ['p.B.y', 'p.C.z']);
+  assert.equal(a.merge(CallGraph.EMPTY), a);
+  const w = m.withPairs([['p.B.y', 'q.P.query']]);
+  assert.deepEqual(names(w, w.callees(w.idOf('p.B.y'))), ['q.P.query']);
+  const cls = m.grouped((k) => k.slice(0, k.lastIndexOf('.')).replace(/\$.*/, ''), 10);
+  assert.deepEqual(cls.nodes, ['p.A', 'p.B', 'p.C']);
+  assert.deepEqual(names(cls, cls.callers(cls.idOf('p.A'))), ['p.C']);
+  assert.equal(m.grouped((k) => k, 1).edges.length, 2, 'maxEdges bounds the edges read');
 });

@@ -44,7 +44,7 @@ describe('phone-home rule', () => {
   });
 
   test('reads and network code with no connection: medium, and the evidence says so', () => {
-    const f = rule(evaluateApp(activationApp(), ctx({ calls: new Map() }), sigs), 'phone-home')!;
+    const f = rule(evaluateApp(activationApp(), ctx({ calls: calls([]) }), sigs), 'phone-home')!;
     assert.equal(f.severity, 'medium');
     assert.ok(f.evidence.includes('no code path found between the data reads and the network code'));
   });
@@ -54,7 +54,7 @@ describe('phone-home rule', () => {
       apis: [api('android.telephony.TelephonyManager.getDeviceId', at('com.x.reg.Reg$1', 'run')), api('java.net.URL.openConnection', at('com.x.reg.Reg', 'send'))],
       endpoints: [url('http://203.0.113.7/reg', at('com.x.reg.Reg', 'send'))],
     });
-    const f = rule(evaluateApp(app, ctx({ calls: new Map() }), sigs), 'phone-home')!;
+    const f = rule(evaluateApp(app, ctx({ calls: calls([]) }), sigs), 'phone-home')!;
     assert.equal(f.severity, 'high');
     assert.ok(f.evidence.some((e) => e.includes('are in the same class com.x.reg.Reg')));
   });
@@ -80,14 +80,14 @@ describe('phone-home rule', () => {
       apis: [api('android.telephony.TelephonyManager.getImei', at('com.x.reg.Sms', 'send')), api('android.telephony.SmsManager.sendTextMessage', at('com.x.reg.Sms', 'send'))],
       endpoints: [{ value: '10659000', host: null, scheme: null, kind: 'sms', locations: [at('com.x.reg.Sms', 'send')] }],
     });
-    const f = rule(evaluateApp(app, ctx({ calls: new Map() }), sigs), 'phone-home')!;
+    const f = rule(evaluateApp(app, ctx({ calls: calls([]) }), sigs), 'phone-home')!;
     assert.equal(f.severity, 'high');
     assert.ok(f.evidence.some((e) => e.startsWith('sends SMS at com.x.reg.Sms.send')));
   });
 
   test('a benign app fetching https content when opened gets nothing above low', () => {
     for (const inFirmware of [false, true]) {
-      const fs = evaluateApp(benignApp({ privileged: inFirmware }), ctx({ calls: new Map(), inFirmware }), sigs);
+      const fs = evaluateApp(benignApp({ privileged: inFirmware }), ctx({ calls: calls([]), inFirmware }), sigs);
       assert.ok(!fs.some((f) => atOrAbove(f.severity, 'medium')), JSON.stringify(fs));
       assert.equal(rule(fs, 'phone-home'), undefined);
     }
@@ -95,7 +95,7 @@ describe('phone-home rule', () => {
 
   test('a benign app that reads location and fetches https when opened stays low', () => {
     const app = benignApp({ apis: [api('android.location.LocationManager.getLastKnownLocation', at('com.example.reader.Feed', 'load')), api('java.net.URL.openConnection', at('com.example.reader.Feed', 'load'))] });
-    const fs = evaluateApp(app, ctx({ calls: new Map(), inFirmware: false }), sigs);
+    const fs = evaluateApp(app, ctx({ calls: calls([]), inFirmware: false }), sigs);
     assert.equal(maxSeverity(fs), 'low');
     assert.equal(rule(fs, 'phone-home')!.severity, 'low');
   });
@@ -116,20 +116,20 @@ describe('phone-home rule', () => {
 describe('other app rules', () => {
   test('known component by package: severity from the signature when pre-installed, one lower loose', () => {
     const app = blankApp({ package: 'com.adups.fota' });
-    assert.equal(rule(evaluateApp(app, ctx({ calls: new Map() }), sigs), 'known-component')!.severity, 'high');
-    assert.equal(rule(evaluateApp(app, ctx({ calls: new Map(), inFirmware: false }), sigs), 'known-component')!.severity, 'medium');
+    assert.equal(rule(evaluateApp(app, ctx({ calls: calls([]) }), sigs), 'known-component')!.severity, 'high');
+    assert.equal(rule(evaluateApp(app, ctx({ calls: calls([]), inFirmware: false }), sigs), 'known-component')!.severity, 'medium');
   });
 
   test('known host on a subdomain', () => {
     const app = blankApp({ endpoints: [url('http://fota5.adups.com/otainter/', at('com.a.B', 'c'))] });
-    const f = rule(evaluateApp(app, ctx({ calls: new Map() }), sigs), 'known-host')!;
+    const f = rule(evaluateApp(app, ctx({ calls: calls([]) }), sigs), 'known-host')!;
     assert.equal(f.severity, 'high');
     assert.deepEqual(f.evidence.slice(0, 2), ['adups.com: Adups FOTA', 'http://fota5.adups.com/otainter/ at com.a.B.c (classes.dex)']);
   });
 
   test('tracker SDKs by class prefix and host', () => {
     const fs = evaluateApp(blankApp({ endpoints: [url('https://app-measurement.com/a', at('x.Y', 'z'))] }),
-      ctx({ calls: new Map(), classNames: ['com.umeng.analytics.MobclickAgent', 'com.example.Main', 'com.google.firebase.analytics.FirebaseAnalytics'] }), sigs);
+      ctx({ calls: calls([]), classNames: ['com.umeng.analytics.MobclickAgent', 'com.example.Main', 'com.google.firebase.analytics.FirebaseAnalytics'] }), sigs);
     const titles = fs.filter((f) => f.rule === 'tracker-sdk').map((f) => f.title).sort();
     assert.deepEqual(titles, ['Tracker SDK: Google Firebase Analytics (analytics)', 'Tracker SDK: Umeng Analytics (analytics)']);
     assert.ok(fs.every((f) => f.severity === 'info'));
@@ -138,16 +138,16 @@ describe('other app rules', () => {
   test('AOSP test key: medium for a pre-installed privileged app (the ROM-level rule carries the high), low loose', () => {
     const cert = { sha256: 'c8a2e9bccf597c2fb6dc66bee293fc13f2fc47ec77bc6b2b0d52c11f51192ab8', subject: 'CN=Android' };
     const app = blankApp({ certificates: [cert], privileged: true });
-    assert.equal(rule(evaluateApp(app, ctx({ calls: new Map() }), sigs), 'test-key-signed')!.severity, 'medium');
-    assert.equal(rule(evaluateApp(blankApp({ certificates: [cert] }), ctx({ calls: new Map(), inFirmware: false }), sigs), 'test-key-signed')!.severity, 'low');
+    assert.equal(rule(evaluateApp(app, ctx({ calls: calls([]) }), sigs), 'test-key-signed')!.severity, 'medium');
+    assert.equal(rule(evaluateApp(blankApp({ certificates: [cert] }), ctx({ calls: calls([]), inFirmware: false }), sigs), 'test-key-signed')!.severity, 'low');
   });
 
   test('debuggable / testOnly system apps', () => {
     const flags = { debuggable: true, allowBackup: null, usesCleartextTraffic: null, networkSecurityConfig: null, persistent: false, testOnly: true };
-    const fs = evaluateApp(blankApp({ flags, privileged: true }), ctx({ calls: new Map() }), sigs);
+    const fs = evaluateApp(blankApp({ flags, privileged: true }), ctx({ calls: calls([]) }), sigs);
     assert.equal(rule(fs, 'debuggable')!.severity, 'high');
     assert.equal(rule(fs, 'test-only')!.severity, 'medium');
-    const loose = evaluateApp(blankApp({ flags }), ctx({ calls: new Map(), inFirmware: false }), sigs);
+    const loose = evaluateApp(blankApp({ flags }), ctx({ calls: calls([]), inFirmware: false }), sigs);
     assert.equal(rule(loose, 'debuggable')!.severity, 'info');
   });
 
@@ -157,16 +157,16 @@ describe('other app rules', () => {
       { type: 'service' as const, name: 'com.a.Guarded', exported: true, actions: [], permission: 'com.a.PERM' },
       { type: 'activity' as const, name: 'com.a.Main', exported: true, actions: ['android.intent.action.MAIN'] },
     ];
-    const f = rule(evaluateApp(blankApp({ components, privileged: true }), ctx({ calls: new Map() }), sigs), 'exported-unprotected')!;
+    const f = rule(evaluateApp(blankApp({ components, privileged: true }), ctx({ calls: calls([]) }), sigs), 'exported-unprotected')!;
     assert.equal(f.severity, 'medium');
     assert.equal(f.evidence[0], 'service com.a.Open exported without permission (actions: com.a.DO)');
     assert.equal(f.evidence.length, 2);
-    assert.equal(rule(evaluateApp(blankApp({ components }), ctx({ calls: new Map(), inFirmware: false }), sigs), 'exported-unprotected'), undefined);
+    assert.equal(rule(evaluateApp(blankApp({ components }), ctx({ calls: calls([]), inFirmware: false }), sigs), 'exported-unprotected'), undefined);
   });
 
   test('cleartext allowed by an old targetSdk', () => {
     const app = blankApp({ targetSdk: 27, endpoints: [url('http://api.example.net/x', at('a.B', 'c'))] });
-    const f = rule(evaluateApp(app, ctx({ calls: new Map(), inFirmware: false }), sigs), 'cleartext-traffic')!;
+    const f = rule(evaluateApp(app, ctx({ calls: calls([]), inFirmware: false }), sigs), 'cleartext-traffic')!;
     assert.equal(f.severity, 'low');
     assert.ok(f.evidence.includes('cleartext allowed by default (targetSdk 27 < 28)'));
   });
@@ -176,7 +176,7 @@ describe('other app rules', () => {
       privileged: true, permissions: { requested: ['android.permission.INTERNET', 'android.permission.READ_SMS'], declared: [] },
       endpoints: [url('https://x.example.net/', at('a.B', 'c'))], grants: { privapp: [], defaultGranted: ['android.permission.READ_SMS'] },
     });
-    const f = rule(evaluateApp(app, ctx({ calls: new Map() }), sigs), 'default-granted-permissions')!;
+    const f = rule(evaluateApp(app, ctx({ calls: calls([]) }), sigs), 'default-granted-permissions')!;
     assert.equal(f.severity, 'medium');
     assert.equal(f.evidence[0], 'android.permission.READ_SMS (sms) granted by default-permissions');
   });

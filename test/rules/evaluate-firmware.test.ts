@@ -75,7 +75,7 @@ describe('evaluateFirmware', () => {
     const app = activationApp({ path: 'rom.zip!/system/app/Reg/Reg.apk' });
     app.findings = evaluateApp(app, { classNames: [], calls: calls(ACTIVATION_CALLS), inFirmware: true }, sigs);
     const benign = benignApp({ path: 'rom.zip!/system/app/News/News.apk' });
-    benign.findings = evaluateApp(benign, { classNames: [], calls: new Map(), inFirmware: true }, sigs);
+    benign.findings = evaluateApp(benign, { classNames: [], calls: calls([]), inFirmware: true }, sigs);
     const report = blankReport({ apps: [app, benign], firmware: { containers: [], buildProps: { 'ro.product.locale': 'zh-CN' } } });
     const f = evaluateFirmware(report, sigs).find((x) => x.rule === 'activation-client-present')!;
     assert.equal(f.severity, 'critical');

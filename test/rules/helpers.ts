@@ -1,5 +1,6 @@
 // Hand-built AppReports for rule tests: a blank app plus small builders for call sites.
 import type { ApiUse, AppReport, CodeLocation, Endpoint, Report } from '../../src/report/model.js';
+import { CallGraph } from '../../src/analysis/call-graph.js';
 
 export function blankApp(over: Partial<AppReport> = {}): AppReport {
   return {
@@ -25,13 +26,8 @@ export function url(value: string, ...locations: CodeLocation[]): Endpoint {
   return { value, host: m ? m[2]! : null, scheme: m ? m[1]! : null, kind: 'url', locations };
 }
 
-export function calls(edges: [string, string][]): Map<string, Set<string>> {
-  const m = new Map<string, Set<string>>();
-  for (const [a, b] of edges) {
-    if (!m.has(a)) m.set(a, new Set());
-    m.get(a)!.add(b);
-  }
-  return m;
+export function calls(edges: [string, string][]): CallGraph {
+  return CallGraph.fromPairs(edges);
 }
 
 /** An app that behaves like a carrier self-registration client. */

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { AppContext } from '../../src/rules/evaluate-app.js';
 import type { ApiUse, AppReport, Component, Endpoint } from '../../src/report/model.js';
 import { blankApp } from './helpers.js';
+import { CallGraph } from '../../src/analysis/call-graph.js';
 
 export function haveTools(): boolean {
   // Only whether they exist: dexdump prints usage and exits non-zero without a file.
@@ -136,5 +137,5 @@ export function toolFacts(apk: string, watch: Map<string, string>): { app: AppRe
     permissions: { requested: all(manifest, 'uses-permission').map((p) => p.attrs.name!).filter(Boolean), declared: [] },
     components, apis: [...apis.values()], endpoints: [...endpoints.values()],
   });
-  return { app, ctx: { classNames, calls, inFirmware: false } };
+  return { app, ctx: { classNames, calls: CallGraph.fromMap(calls), inFirmware: false } };
 }

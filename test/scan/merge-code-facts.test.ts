@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mergeCodeFacts } from '../../src/scan/merge-code-facts.js';
+import { CallGraph } from '../../src/analysis/call-graph.js';
 import { companionOwnerKey } from '../../src/android/vdex/companions.js';
 import type { AppReport } from '../../src/report/model.js';
 
@@ -17,17 +18,17 @@ test('an APK and its oat/<arch>/ code share an owner key', () => {
 test('facts merge by value and keep every distinct location', () => {
   const app = { dex: [], endpoints: [{ value: 'http://a/', host: 'a', scheme: 'http', locations: [{ dex: 'classes.dex', class: 'A', method: 'm' }] }],
     apis: [] } as unknown as AppReport;
-  const ctx = { classNames: ['A'], calls: new Map([['A.m', new Set(['A.n'])]]), inFirmware: true };
+  const ctx = { classNames: ['A'], calls: CallGraph.fromPairs([['A.m', 'A.n']]), inFirmware: true };
   mergeCodeFacts(app, ctx, {
     dex: [{ name: 'oat/arm64/X.vdex!/classes.dex', strings: 1, classes: 1, methods: 1 }],
     endpoints: [{ value: 'http://a/', host: 'a', scheme: 'http', locations: [{ dex: 'oat/arm64/X.vdex!/classes.dex', class: 'B', method: 'k' }] },
       { value: 'http://b/', host: 'b', scheme: 'http', locations: [] }],
     apis: [{ api: 'x.Y.z', locations: [{ dex: 'v', class: 'B', method: 'k' }] }],
-    classNames: ['B'], calls: new Map([['A.m', new Set(['B.k'])]]), stringCount: 1,
-  });
+    classNames: ['B'], stringCount: 1,
+  }, CallGraph.fromPairs([['A.m', 'B.k']]));
   assert.equal(app.dex.length, 1);
   assert.deepEqual(app.endpoints.map((e) => [e.value, e.locations.length]), [['http://a/', 2], ['http://b/', 0]]);
   assert.equal(app.apis.length, 1);
   assert.deepEqual(ctx.classNames, ['A', 'B']);
-  assert.deepEqual([...ctx.calls.get('A.m')!].sort(), ['A.n', 'B.k']);
+  assert.deepEqual([...ctx.calls.callees(ctx.calls.idOf('A.m'))].map((id) => ctx.calls.nodes[id]), ['A.n', 'B.k']);
 });
