@@ -13,15 +13,15 @@
 import { crc32 } from 'node:zlib';
 import yauzl from 'yauzl';
 import { ByteReader } from '../../io/byte-reader.js';
-import { FormatError, TruncatedError, UnsupportedError } from '../../io/errors/index.js';
+import { FormatError, TruncatedError, UnsupportedError, isRomscanError } from '../../io/errors/index.js';
 import type { Anomaly } from '../../io/anomaly.js';
 import { checkLimit, LIMITS, type LimitName } from '../../io/limits.js';
-import { DecodedSource, SliceSource, type Source } from '../../io/source.js';
+import { BufferSource, DecodedSource, SliceSource, type Source } from '../../io/source.js';
 import { StreamDecodedSource } from '../../io/stream-source.js';
 import { INFLATE_RAW_CODEC, inflateBounded } from './inflate.js';
 import {
-  EOCD_SIZE, FLAG_DATA_DESCRIPTOR, LOCAL_FILE_HEADER_SIGNATURE, LOCAL_FILE_HEADER_SIZE, MAX_EOCD_SEARCH,
-  METHOD_DEFLATED, METHOD_STORED, ZIP64_EOCD_LOCATOR_SIZE, ZIP64_EOCD_SIZE, eocdNeedsZip64, findEocd,
+  EOCD_SIZE, FLAG_DATA_DESCRIPTOR, FLAG_STRONG_ENCRYPTION, LOCAL_FILE_HEADER_SIGNATURE, LOCAL_FILE_HEADER_SIZE, MAX_EOCD_SEARCH,
+  METHOD_DEFLATED, METHOD_STORED, ZIP64_EOCD_LOCATOR_SIGNATURE, ZIP64_EOCD_LOCATOR_SIZE, ZIP64_EOCD_SIZE, eocdNeedsZip64, findEocd,
   isValidEntryName, parseCentralDirectory, parseEocd, parseLocalFileHeader, parseZip64Eocd, parseZip64Locator,
   type CentralDirectoryRecord,
 } from './records.js';
@@ -119,7 +119,12 @@ export async function openZip(source: Source): Promise<ZipArchive> {
     const cd = await source.read(cdOffset, cdSize);
     const yauzlCompatible = !eocdLenient && (zip64 || (eocd.diskNumber === 0 && eocd.cdDisk === 0));
     let yauzlError: unknown = null;
-    if (yauzlCompatible) {
+    // In-memory archives (pooled APKs) skip yauzl's callback-per-record walk when our own walk
+    // proves yauzl would read exactly the same records; anything else still goes through yauzl.
+    const inMemory = yauzlCompatible && !zip64 && source instanceof BufferSource ? walkInMemory(source, cd, cdOffset, eocdOffset, entryCount, path) : null;
+    if (inMemory) {
+      records = inMemory;
+    } else if (yauzlCompatible) {
       try {
         const walked = await walkWithYauzl(source, cdOffset, cd);
         if (walked.end > cdOffset + cdSize) {
@@ -147,6 +152,50 @@ export async function openZip(source: Source): Promise<ZipArchive> {
     }
   }
   return new ZipArchiveImpl(source, records, anomalies, cdOffset, eocdOffset);
+}
+
+/**
+ * The central directory of an in-memory archive, walked by `parseCentralDirectory`, or null when
+ * yauzl 3 might see it differently (then the caller walks it with yauzl, as for any Source).
+ * yauzl, given an EOCD whose comment ends at EOF and disk number 0, reads exactly `entryCount`
+ * records from `cdOffset` and yields them unchanged unless: a zip64 locator precedes the EOCD
+ * (it then follows the zip64 EOCD even if no field is saturated), a record is unsigned or runs
+ * past the directory (our walk throws; yauzl's error or our overrun check must decide), a record
+ * has the "strong encryption" flag 0x40, a 32-bit size or offset is saturated (zip64 extra
+ * resolution differs), or an extra field overruns its block (yauzl parseExtraFields throws).
+ */
+function walkInMemory(source: BufferSource, cd: Uint8Array, cdOffset: number, eocdOffset: number, entryCount: number, path: string): CentralDirectoryRecord[] | null {
+  const bytes = source.bytes;
+  // yauzl searches the last 20 + 22 + 0xffff bytes and checks for the locator only inside them.
+  const yauzlTailStart = bytes.length - Math.min(ZIP64_EOCD_LOCATOR_SIZE + MAX_EOCD_SEARCH, bytes.length);
+  const locator = eocdOffset - ZIP64_EOCD_LOCATOR_SIZE;
+  if (locator >= yauzlTailStart && (bytes[locator] | (bytes[locator + 1] << 8) | (bytes[locator + 2] << 16) | (bytes[locator + 3] << 24)) >>> 0 === ZIP64_EOCD_LOCATOR_SIGNATURE) return null;
+  let records: CentralDirectoryRecord[];
+  try {
+    records = parseCentralDirectory(cd, cdOffset, entryCount, path);
+  } catch (e) {
+    if (isRomscanError(e)) return null;
+    throw e;
+  }
+  const r = new ByteReader(cd, cdOffset, path);
+  for (const rec of records) {
+    const pos = rec.offset - cdOffset;
+    if (r.u16At(pos + 8) & FLAG_STRONG_ENCRYPTION) return null;
+    if (r.u32At(pos + 20) === 0xffffffff || r.u32At(pos + 24) === 0xffffffff || r.u32At(pos + 42) === 0xffffffff) return null;
+    if (!extraFieldsFitForYauzl(rec.extra)) return null;
+  }
+  return records;
+}
+
+/** yauzl parseExtraFields: every (id, size) header with at least 4 bytes left must fit its data. */
+function extraFieldsFitForYauzl(extra: Uint8Array): boolean {
+  let i = 0;
+  while (i < extra.length - 3) {
+    const end = i + 4 + (extra[i + 2] | (extra[i + 3] << 8));
+    if (end > extra.length) return false;
+    i = end;
+  }
+  return true;
 }
 
 /** Reads the central directory through yauzl; `cd` (already read) is served from memory. */

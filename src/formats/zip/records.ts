@@ -27,6 +27,8 @@ export const METHOD_DEFLATED = 8;
 /** General purpose flag bit 3: sizes and CRC follow the data in a data descriptor. */
 export const FLAG_DATA_DESCRIPTOR = 0x0008;
 export const FLAG_ENCRYPTED = 0x0001;
+/** General purpose flag bit 6: PKWARE strong encryption (yauzl refuses such records). */
+export const FLAG_STRONG_ENCRYPTION = 0x0040;
 export const ZIP64_EXTRA_ID = 0x0001;
 
 /** What the end-of-central-directory records say, after zip64 resolution. */
