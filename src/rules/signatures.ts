@@ -5,7 +5,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type { ValidateFunction } from 'ajv';
 import { UsageError } from '../io/errors/index.js';
 import { LIMITS } from '../io/limits.js';
 import type { Severity } from '../report/model.js';
@@ -75,6 +76,8 @@ function schemaDir(): string {
 let validators: Map<Kind, ValidateFunction> | null = null;
 function getValidators(): Map<Kind, ValidateFunction> {
   if (validators) return validators;
+  // Loaded on first use: `romscan diff` of two reports never needs it, and it costs ~60 ms to load.
+  const { Ajv } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
   const ajv = new Ajv({ allErrors: true, strict: true });
   const map = new Map<Kind, ValidateFunction>();
   for (const kind of SIGNATURE_KINDS) {

@@ -15,7 +15,7 @@ export class ApkPool {
     // The worker is the same module flavour as this file: .ts under tsx (tests), .js when built.
     const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
     this.pool = jobs > 1
-      ? new Piscina({ filename: fileURLToPath(new URL(`./apk-worker${ext}`, import.meta.url)), maxThreads: jobs, minThreads: 1, idleTimeout: 1000 })
+      ? new Piscina({ filename: fileURLToPath(new URL(`./apk-worker${ext}`, import.meta.url)), maxThreads: jobs, minThreads: jobs, idleTimeout: 1000 })
       : null;
   }
 

@@ -39,16 +39,16 @@ export interface ScanOptions {
 const decoder = new TextDecoder('utf-8', { fatal: false });
 
 export async function scanInput(inputPath: string, opts: ScanOptions): Promise<Report> {
-  const sigs = loadSignatures(opts.signaturesDir);
   const st = await stat(inputPath).catch(() => null);
   if (!st) throw new UsageError(`cannot read input: ${inputPath}`);
   const name = basename(inputPath);
-  if (st.isDirectory()) return scanFirmware(inputPath, name, 'directory', null, sigs, opts);
+  if (st.isDirectory()) return scanFirmware(inputPath, name, 'directory', null, opts);
   if (!st.isFile()) throw new UsageError(`not a file or directory: ${inputPath}`);
 
   const source = await FileSource.open(inputPath, name).catch(() => { throw new UsageError(`cannot open input: ${inputPath}`); });
   try {
     if (await isApk(source)) {
+      const sigs = loadSignatures(opts.signaturesDir);
       const { app, context } = await analyzeApk(source, { watch: apiWatchList(sigs), path: name });
       app.findings = appFindings(app, context, sigs);
       return {
@@ -59,7 +59,7 @@ export async function scanInput(inputPath: string, opts: ScanOptions): Promise<R
     if (!(await detectFormat(source))) {
       throw new UsageError(`unrecognised input (not an APK, firmware image or archive romscan reads): ${inputPath}`);
     }
-    return await scanFirmware(inputPath, name, 'firmware', source, sigs, opts);
+    return await scanFirmware(inputPath, name, 'firmware', source, opts);
   } finally {
     await source.close();
   }
@@ -102,7 +102,18 @@ interface RomState {
   endpoints: Endpoint[];
 }
 
-async function scanFirmware(inputPath: string, name: string, kind: 'firmware' | 'directory', source: Source | null, sigs: Signatures, opts: ScanOptions): Promise<Report> {
+async function scanFirmware(inputPath: string, name: string, kind: 'firmware' | 'directory', source: Source | null, opts: ScanOptions): Promise<Report> {
+  // Workers load their code while this thread reads the signatures.
+  const pool = new ApkPool(opts.jobs);
+  try {
+    return await scanWithPool(inputPath, name, kind, source, loadSignatures(opts.signaturesDir), pool, opts);
+  } finally {
+    await pool.close();
+  }
+}
+
+async function scanWithPool(inputPath: string, name: string, kind: 'firmware' | 'directory', source: Source | null, sigs: Signatures,
+  pool: ApkPool, opts: ScanOptions): Promise<Report> {
   const started = Date.now();
   const progress = newProgress();
   const tick = (current?: string) => {
@@ -111,7 +122,6 @@ async function scanFirmware(inputPath: string, name: string, kind: 'firmware' | 
     opts.onProgress?.(progress);
   };
   const state: RomState = { analyses: [], oatCode: new Map(), buildProps: new Map(), privapp: new Map(), defaultGrants: new Map(), endpoints: [] };
-  const pool = new ApkPool(opts.jobs);
   const fileErrors: Report['errors'] = [];
 
   const fileContext: FileContext = { kind, state, pool, watch: apiWatchList(sigs), progress, errors: fileErrors, tick };
@@ -132,7 +142,7 @@ async function scanFirmware(inputPath: string, name: string, kind: 'firmware' | 
   } else {
     await walker.walkSource(source!, name, 0, null);
   }
-  await pool.close();
+  await pool.drain();
 
   const frameworkCerts = new Set(state.analyses
     .filter(({ found }) => /(^|\/)framework\/framework-res\.apk$/.test(found.innerPath))

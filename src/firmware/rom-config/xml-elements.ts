@@ -1,7 +1,8 @@
 // Minimal element walk over fast-xml-parser output, for the small permission XML files under
 // /etc/permissions and /etc/default-permissions. Comments, processing instructions and DOCTYPEs are
 // skipped; entities are not expanded (no billion-laughs); depth and element count are bounded.
-import { XMLParser } from 'fast-xml-parser';
+import { createRequire } from 'node:module';
+import type { XMLParser } from 'fast-xml-parser';
 import { FormatError } from '../../io/errors/index.js';
 import { checkLimit } from '../../io/limits.js';
 
@@ -12,7 +13,10 @@ const MAX_DEPTH = 32;
 /** Real files hold a few thousand elements. */
 const MAX_ELEMENTS = 1_000_000;
 
-const parser = new XMLParser({
+// Loaded on first use: only ROMs have permission files, and the library costs ~50 ms to load.
+const require = createRequire(import.meta.url);
+let parser: XMLParser | null = null;
+const xmlParser = (): XMLParser => parser ??= new (require('fast-xml-parser') as typeof import('fast-xml-parser')).XMLParser({
   ignoreAttributes: false,
   attributeNamePrefix: '',
   preserveOrder: true,
@@ -32,7 +36,7 @@ export function parseXmlElements(xml: string, path?: string): XmlElement[] {
   checkLimit('MAX_METADATA_BYTES', xml.length, 'permission XML length', undefined, path);
   let tree: Ordered[];
   try {
-    tree = parser.parse(xml) as Ordered[];
+    tree = xmlParser().parse(xml) as Ordered[];
   } catch (e) {
     throw new FormatError(`xml: ${(e as Error).message.split('\n')[0]}`, undefined, path);
   }
