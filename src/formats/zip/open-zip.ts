@@ -58,15 +58,6 @@ export interface ZipArchive {
   open(entry: ZipEntryInfo): Promise<Source>;
 }
 
-/** Per-entry facts the public ZipEntryInfo leaves out. */
-interface EntryExtra {
-  flags: number;
-  versionMadeBy: number;
-  externalAttributes: number;
-  nameBytes: Uint8Array;
-  dataOffset?: Promise<number>;
-}
-
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 
 export async function openZip(source: Source): Promise<ZipArchive> {
@@ -232,10 +223,13 @@ function walkWithYauzl(source: Source, cdOffset: number, cd: Uint8Array): Promis
 class ZipArchiveImpl implements ZipArchive {
   readonly path: string;
   readonly entries: ZipEntryInfo[] = [];
-  private readonly byName = new Map<string, ZipEntryInfo>();
-  private readonly extra = new WeakMap<ZipEntryInfo, EntryExtra>();
+  /** Our own entry objects, index-aligned with `records` (callers may reorder `entries`). */
+  private readonly own: ZipEntryInfo[] = [];
+  private readonly dataOffsets: (Promise<number> | undefined)[] = [];
+  /** Name → index of its first record. */
+  private readonly byName = new Map<string, number>();
 
-  constructor(readonly source: Source, records: CentralDirectoryRecord[], readonly anomalies: Anomaly[],
+  constructor(readonly source: Source, private readonly records: CentralDirectoryRecord[], readonly anomalies: Anomaly[],
     readonly centralDirectoryOffset: number, readonly eocdOffset: number) {
     this.path = source.path;
     for (let i = 0; i < records.length; i++) {
@@ -259,47 +253,51 @@ class ZipArchiveImpl implements ZipArchive {
         crc32: r.crc32, localHeaderOffset: r.localHeaderOffset, isDirectory: name.endsWith('/'),
       };
       this.entries.push(info);
-      this.extra.set(info, { flags: r.flags, versionMadeBy: r.versionMadeBy, externalAttributes: r.externalAttributes, nameBytes: r.nameBytes });
+      this.own.push(info);
       if (this.byName.has(name)) {
         // libziparchive's CdEntryMap::AddToMap fails with kDuplicateEntry, so Android refuses the
         // archive; older readers (dalvik's, the "Master Key" bug 8219321 era) returned the first
         // record, which is what find() returns here.
         anomalies.push({ stage: 'zip', message: `duplicate entry name ${JSON.stringify(name)} (libziparchive refuses the archive: kDuplicateEntry; find() returns the first)`, offset: r.offset });
       } else {
-        this.byName.set(name, info);
+        this.byName.set(name, i);
       }
     }
   }
 
   find(name: string): ZipEntryInfo | undefined {
-    return this.byName.get(name);
+    const i = this.byName.get(name);
+    return i === undefined ? undefined : this.own[i];
+  }
+
+  /** Index of this very entry object, or -1. Only later duplicates of a name need the scan. */
+  private indexOf(entry: ZipEntryInfo): number {
+    const i = this.byName.get(entry.name);
+    return i !== undefined && this.own[i] === entry ? i : this.own.indexOf(entry);
   }
 
   /** Unix mode bits, when the entry was made on Unix (APPNOTE 4.4.2: upper byte 3). */
   unixMode(entry: ZipEntryInfo): number | undefined {
-    const x = this.extra.get(entry);
-    return x && x.versionMadeBy >> 8 === 3 ? x.externalAttributes >>> 16 : undefined;
+    const i = this.indexOf(entry);
+    const r = i < 0 ? undefined : this.records[i];
+    return r && r.versionMadeBy >> 8 === 3 ? r.externalAttributes >>> 16 : undefined;
   }
 
-  private info(entry: ZipEntryInfo): EntryExtra {
-    let x = this.extra.get(entry);
-    if (!x) {
-      // A copy of one of our entries (spread, structured clone) is still ours.
-      const same = this.entries.find((e) => e.localHeaderOffset === entry.localHeaderOffset && e.name === entry.name);
-      x = same && this.extra.get(same);
-    }
-    if (!x) throw new TypeError('zip: entry does not belong to this archive'); // caller bug, not input
-    return x;
+  private recordIndex(entry: ZipEntryInfo): number {
+    let i = this.indexOf(entry);
+    // A copy of one of our entries (spread, structured clone) is still ours.
+    if (i < 0) i = this.own.findIndex((e) => e.localHeaderOffset === entry.localHeaderOffset && e.name === entry.name);
+    if (i < 0) throw new TypeError('zip: entry does not belong to this archive'); // caller bug, not input
+    return i;
   }
 
   /** Absolute offset of the entry's data, from its local header (as libziparchive FindEntry). */
   private dataOffset(entry: ZipEntryInfo): Promise<number> {
-    const x = this.info(entry);
-    x.dataOffset ??= this.readLocalHeader(entry, x);
-    return x.dataOffset;
+    const i = this.recordIndex(entry);
+    return (this.dataOffsets[i] ??= this.readLocalHeader(entry, this.records[i]));
   }
 
-  private async readLocalHeader(entry: ZipEntryInfo, x: EntryExtra): Promise<number> {
+  private async readLocalHeader(entry: ZipEntryInfo, x: CentralDirectoryRecord): Promise<number> {
     const lho = entry.localHeaderOffset;
     const path = this.path;
     if (lho + LOCAL_FILE_HEADER_SIZE > this.source.size) throw new TruncatedError(`zip: local header of ${JSON.stringify(entry.name)} past end of file`, lho, path);
