@@ -31,7 +31,31 @@ export interface ParsedCertificate {
   opensslError?: string;
 }
 
+/**
+ * Distinct certificates remembered per process. A ROM's hundreds of APKs share a few dozen
+ * signers (platform, shared, media, networkstack, vendor keys) and one APK names the same
+ * certificate in its PKCS#7 bag, its v1 SignerInfo and its v2/v3 blocks, while OpenSSL's parse
+ * alone costs ~0.4 ms. 1024 entries of ~1–2 KiB DER plus strings bound the cache to a few MiB.
+ */
+const CACHE_ENTRIES = 1024;
+const cache = new Map<string, ParsedCertificate>();
+
+/**
+ * The certificate's facts. Pure in `der` (the path only names failures, which are not cached),
+ * so results are shared between calls: callers must not mutate them.
+ */
 export function parseCertificate(der: Uint8Array, path: string): ParsedCertificate {
+  const key = createHash('sha256').update(der).digest('hex');
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const parsed = parseCertificateUncached(der, path, key);
+  if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
+  cache.set(key, parsed);
+  return parsed;
+}
+
+/** `derSha256` is the hash of all of `der`; the certificate's own hash covers only its TLV. */
+function parseCertificateUncached(der: Uint8Array, path: string, derSha256: string): ParsedCertificate {
   const d = new DerReader(der, path);
   const cert = d.expect(d.tlv(0), TAG_SEQUENCE, 'Certificate', 0);
   const [tbs] = d.children(cert);
@@ -45,9 +69,10 @@ export function parseCertificate(der: Uint8Array, path: string): ParsedCertifica
   const validity = d.expect(f[i++], TAG_SEQUENCE, 'Validity', tbs.contentStart);
   const subject = d.expect(f[i++], TAG_SEQUENCE, 'subject Name', tbs.contentStart);
   const [notBefore, notAfter] = d.children(validity);
-  const certDer = raw(cert);
+  // A copy: the cache must not keep the whole APK these bytes are a view of alive.
+  const certDer = raw(cert).slice();
   const info: Certificate = {
-    sha256: createHash('sha256').update(certDer).digest('hex'),
+    sha256: certDer.length === der.length ? derSha256 : createHash('sha256').update(certDer).digest('hex'),
     subject: nameToString(d, subject),
     issuer: nameToString(d, issuer),
     serial: integerHex(serial),
