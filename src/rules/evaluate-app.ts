@@ -366,8 +366,7 @@ function trackers(ctx: AppContext, eps: EndpointInfo[], sigs: Signatures): Findi
   for (const t of sigs.trackers) {
     const evidence: string[] = [];
     for (const prefix of t.classPrefixes) {
-      // A prefix ending in '.' is a package; otherwise it names a class (and its inner classes).
-      const hit = classes.find((c) => (prefix.endsWith('.') ? c.startsWith(prefix) : c === prefix || c.startsWith(`${prefix}$`)));
+      const hit = firstClassMatching(classes, prefix);
       if (hit) evidence.push(`class ${hit} matches ${prefix}${prefix.endsWith('.') ? '*' : ''}`);
     }
     for (const h of t.hosts) {
@@ -377,6 +376,29 @@ function trackers(ctx: AppContext, eps: EndpointInfo[], sigs: Signatures): Findi
     if (evidence.length) out.push(finding('tracker-sdk', 'info', evidence, t.references, `Tracker SDK: ${t.name} (${t.kind})`));
   }
   return out;
+}
+
+/**
+ * The first class, in name order, that a tracker prefix names: a prefix ending in '.' is a
+ * package; otherwise it names a class and its inner classes (prefix$…). Binary search: an app
+ * has up to ~100k classes and the signatures hundreds of prefixes.
+ */
+function firstClassMatching(sorted: string[], prefix: string): string | undefined {
+  const at = (p: string): string | undefined => sorted[lowerBound(sorted, p)];
+  if (prefix.endsWith('.')) { const c = at(prefix); return c?.startsWith(prefix) ? c : undefined; }
+  if (at(prefix) === prefix) return prefix;
+  const c = at(`${prefix}$`);
+  return c?.startsWith(`${prefix}$`) ? c : undefined;
+}
+
+/** Index of the first element >= `key` in a sorted array. */
+function lowerBound(sorted: string[], key: string): number {
+  let lo = 0, hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < key) lo = mid + 1; else hi = mid;
+  }
+  return lo;
 }
 
 function cleartextTraffic(app: AppReport, ctx: AppContext, eps: EndpointInfo[]): Finding[] {

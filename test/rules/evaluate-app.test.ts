@@ -135,6 +135,15 @@ describe('other app rules', () => {
     assert.ok(fs.every((f) => f.severity === 'info'));
   });
 
+  test('a tracker prefix without a trailing dot names a class and its inner classes, not a longer name', () => {
+    const facebook = (classNames: string[]) => rule(evaluateApp(blankApp(), ctx({ calls: calls([]), classNames }), sigs), 'tracker-sdk')?.evidence;
+    assert.deepEqual(facebook(['a.A', 'com.facebook.FacebookSdk$1', 'com.facebook.FacebookSdk$2', 'z.Z']),
+      ['class com.facebook.FacebookSdk$1 matches com.facebook.FacebookSdk']);
+    assert.deepEqual(facebook(['com.facebook.FacebookSdk', 'com.facebook.FacebookSdk$1']), ['class com.facebook.FacebookSdk matches com.facebook.FacebookSdk']);
+    assert.equal(facebook(['com.facebook.FacebookSdkX', 'com.facebook.FacebookSdk2']), undefined);
+    assert.deepEqual(facebook(['com.facebook.ads.internal.A', 'com.facebook.ads.B']), ['class com.facebook.ads.B matches com.facebook.ads.*']);
+  });
+
   test('AOSP test key: medium for a pre-installed privileged app (the ROM-level rule carries the high), low loose', () => {
     const cert = { sha256: 'c8a2e9bccf597c2fb6dc66bee293fc13f2fc47ec77bc6b2b0d52c11f51192ab8', subject: 'CN=Android' };
     const app = blankApp({ certificates: [cert], privileged: true });
