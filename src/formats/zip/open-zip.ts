@@ -301,7 +301,11 @@ class ZipArchiveImpl implements ZipArchive {
     const lho = entry.localHeaderOffset;
     const path = this.path;
     if (lho + LOCAL_FILE_HEADER_SIZE > this.source.size) throw new TruncatedError(`zip: local header of ${JSON.stringify(entry.name)} past end of file`, lho, path);
-    const lfh = parseLocalFileHeader(new ByteReader(await this.source.read(lho, LOCAL_FILE_HEADER_SIZE), lho, path));
+    // The header and (when it fits) a name of the central directory's length in one read: they
+    // are compared whenever the local name length agrees, which is almost always.
+    const nameEnd = lho + LOCAL_FILE_HEADER_SIZE + x.nameBytes.length;
+    const head = await this.source.read(lho, nameEnd <= this.source.size ? nameEnd - lho : LOCAL_FILE_HEADER_SIZE);
+    const lfh = parseLocalFileHeader(new ByteReader(head, lho, path));
     const note = (message: string, offset: number) => this.anomalies.push({ stage: 'zip', message: `entry ${JSON.stringify(entry.name)}: ${message}`, offset });
     if (lfh.method !== entry.method) {
       // Android reads the method from the central directory only (FindEntry), so the CD wins;
@@ -311,7 +315,7 @@ class ZipArchiveImpl implements ZipArchive {
     if (lfh.nameLength !== x.nameBytes.length) {
       note(`local header name length ${lfh.nameLength} != central directory ${x.nameBytes.length} (libziparchive refuses to extract it)`, lho + 26);
     } else if (lfh.nameLength > 0 && lho + LOCAL_FILE_HEADER_SIZE + lfh.nameLength <= this.source.size) {
-      const localName = await this.source.read(lho + LOCAL_FILE_HEADER_SIZE, lfh.nameLength);
+      const localName = head.subarray(LOCAL_FILE_HEADER_SIZE, LOCAL_FILE_HEADER_SIZE + lfh.nameLength);
       if (!bytesEqual(localName, x.nameBytes)) {
         note(`local header name ${JSON.stringify(utf8.decode(localName))} differs from the central directory (libziparchive refuses to extract it)`, lho + LOCAL_FILE_HEADER_SIZE);
       }
