@@ -18,10 +18,18 @@ import type { Anomaly } from '../io/anomaly.js';
 import { isRomscanError } from '../io/errors/index.js';
 import type { ZipArchive, ZipEntryInfo } from '../formats/zip/index.js';
 import type { CodeLocation, Endpoint } from '../report/model.js';
-import { parseArsc } from '../android/arsc/index.js';
-import { parseAxml, typedValueToString, type XmlElement } from '../android/axml/index.js';
+import { checkLimit, LIMITS } from '../io/limits.js';
+import { parseArsc, type ResourceTable } from '../android/arsc/index.js';
+import { RES_TABLE_PACKAGE_TYPE } from '../android/arsc/parse-arsc.js';
+import { parseAxml, typedValueToString, decodeResValue, parseStringPool, type XmlElement } from '../android/axml/index.js';
+import {
+  RES_XML_TYPE, RES_XML_FIRST_CHUNK_TYPE, RES_XML_LAST_CHUNK_TYPE, RES_XML_START_NAMESPACE_TYPE, RES_XML_END_NAMESPACE_TYPE,
+  RES_XML_START_ELEMENT_TYPE, RES_XML_END_ELEMENT_TYPE, RES_XML_CDATA_TYPE,
+} from '../android/axml/parse-axml.js';
+import { RES_STRING_POOL_TYPE, STRING_POOL_HEADER_SIZE, UTF8_FLAG } from '../android/axml/string-pool.js';
+import { TYPE_STRING } from '../android/axml/res-value.js';
 import { classifyEndpoint } from './endpoints.js';
-import { isProbablyText, decodeText, printableRuns } from './printable-strings.js';
+import { isProbablyText, decodeText, forEachPrintableRun } from './printable-strings.js';
 import { smsNumbersIn, smsEndpoint } from './sms-numbers.js';
 
 /** A text file under assets/ or res/raw larger than this is skipped: configs are KBs; bundles a few MiB. */
@@ -37,9 +45,11 @@ const MAX_LINE = 1 << 20;
 const BINARY_EXT = /\.(png|jpe?g|gif|webp|bmp|ico|svgz|ogg|mp3|mp4|m4a|aac|wav|flac|amr|mid|midi|3gp|webm|mkv|avi|ttf|otf|woff2?|zip|jar|apk|dex|odex|vdex|so|gz|xz|bz2|7z|rar|zst|lz4|br|pb|tflite|bin|dat|db|sqlite|realm|pak|obb|arsc|9\.png)$/i;
 
 const URL_IN_TEXT = /[A-Za-z][A-Za-z0-9+.-]{1,15}:\/\/[^\s"'<>`\\{}|^]+/g;
-const TOKEN_SEP = /[\s"'<>=,;(){}[\]|`\\]+/;
 const TRAILING = /[.,;:!?)\]}*]+$/;
 const LEADING = /^[.:/*#@!?(]+/;
+/** smsNumbersIn's own first test: a line without a match has no SMS destination. */
+const SMS_HINT = /sms|mms|short.?code/i;
+const SMS_HINT_ALL = /sms|mms|short.?code/gi;
 
 type Sink = Map<string, Endpoint>;
 
@@ -57,42 +67,217 @@ function decodeEntities(s: string): string {
   });
 }
 
-/** Endpoints in one line of text (or one printable run of a binary). */
+/** Endpoints in one line of text (or one printable run of a binary), cut at MAX_LINE. */
 function scanLine(raw: string, loc: CodeLocation, sink: Sink): void {
   const line = raw.length > MAX_LINE ? raw.slice(0, MAX_LINE) : raw;
   if (line.length < 4) return;
-  if (line.indexOf('://') >= 0) {
-    for (const m of line.matchAll(URL_IN_TEXT)) {
-      const url = decodeEntities(m[0].replace(TRAILING, ''));
-      const c = classifyEndpoint(url);
-      if (c) add(sink, { value: c.value, host: c.host, scheme: c.scheme, kind: c.kind }, loc);
+  if (line.indexOf('://') >= 0) scanUrls(line, loc, sink);
+  scanHosts(line, loc, sink);
+  if (SMS_HINT.test(line)) scanSms(line, loc, sink);
+}
+
+/**
+ * scanLine on every '\n'-separated line of `text`, without cutting the text into lines: each rule
+ * looks only where its own trigger is ("://", a dot before a label character, smsNumbersIn's
+ * /sms|mms|short.?code/i), and then works on that line alone, so the result is the same.
+ */
+function scanText(text: string, loc: CodeLocation, sink: Sink): void {
+  if (text.length > MAX_LINE) {
+    // A line may need cutting: go line by line (rare: texts over 1 MiB).
+    let start = 0;
+    while (start < text.length) {
+      let end = text.indexOf('\n', start);
+      if (end < 0) end = text.length;
+      scanLine(text.slice(start, end), loc, sink);
+      start = end + 1;
     }
+    return;
   }
-  if (line.indexOf('.') >= 0) {
-    for (const piece of line.split(TOKEN_SEP)) {
-      if (piece.length < 4 || piece.indexOf('.') < 0 || piece.indexOf('://') >= 0) continue;
-      const token = piece.replace(TRAILING, '').replace(LEADING, '');
-      if (token.length < 4) continue;
-      const c = classifyEndpoint(token);
-      if (c && c.kind !== 'url') add(sink, { value: c.value, host: c.host, scheme: c.scheme, kind: c.kind }, loc);
-    }
+  // A URL or an SMS match never crosses a '\n' (their patterns exclude it), and '\n' separates tokens.
+  for (let i = text.indexOf('://'); i >= 0;) {
+    const end = lineEnd(text, i);
+    scanUrls(text.slice(text.lastIndexOf('\n', i) + 1, end), loc, sink);
+    i = text.indexOf('://', end);
   }
+  scanHosts(text, loc, sink);
+  SMS_HINT_ALL.lastIndex = 0;
+  for (let m = SMS_HINT_ALL.exec(text); m !== null; m = SMS_HINT_ALL.exec(text)) {
+    const end = lineEnd(text, m.index);
+    scanSms(text.slice(text.lastIndexOf('\n', m.index) + 1, end), loc, sink);
+    if (end >= text.length) break;
+    SMS_HINT_ALL.lastIndex = end;
+  }
+}
+
+function lineEnd(text: string, i: number): number {
+  const end = text.indexOf('\n', i);
+  return end < 0 ? text.length : end;
+}
+
+/** URLs inside one line: "scheme://…" up to whitespace, quotes or brackets, trailing punctuation and XML entities handled. */
+function scanUrls(line: string, loc: CodeLocation, sink: Sink): void {
+  for (const m of line.matchAll(URL_IN_TEXT)) {
+    const url = decodeEntities(m[0].replace(TRAILING, ''));
+    const c = classifyEndpoint(url);
+    if (c) add(sink, { value: c.value, host: c.host, scheme: c.scheme, kind: c.kind }, loc);
+  }
+}
+
+/**
+ * Bare hosts and IPs: the tokens between TOKEN_SEP separators. Only a token with a dot followed by
+ * [a-z0-9] can pass classifyEndpoint's bare-host or IPv4 rules (each label and octet starts so), so
+ * only the tokens around such dots are cut out.
+ */
+function scanHosts(s: string, loc: CodeLocation, sink: Sink): void {
+  const n = s.length;
+  for (let i = s.indexOf('.'); i >= 0 && i + 1 < n;) {
+    const c = s.charCodeAt(i + 1);
+    if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39))) { i = s.indexOf('.', i + 1); continue; }
+    let a = i;
+    while (a > 0 && !isTokenSep(s.charCodeAt(a - 1))) a--;
+    let b = i + 2;
+    while (b < n && !isTokenSep(s.charCodeAt(b))) b++;
+    if (b - a >= 4) scanToken(a === 0 && b === n ? s : s.slice(a, b), loc, sink);
+    i = s.indexOf('.', b);
+  }
+}
+
+function scanToken(piece: string, loc: CodeLocation, sink: Sink): void {
+  if (piece.indexOf('://') >= 0) return; // the URL rule's
+  const token = piece.replace(TRAILING, '').replace(LEADING, '');
+  if (token.length < 4) return;
+  const c = classifyEndpoint(token);
+  if (c && c.kind !== 'url') add(sink, { value: c.value, host: c.host, scheme: c.scheme, kind: c.kind }, loc);
+}
+
+function scanSms(line: string, loc: CodeLocation, sink: Sink): void {
   for (const m of smsNumbersIn(line)) add(sink, smsEndpoint(m, []), loc);
 }
 
-function scanText(text: string, loc: CodeLocation, sink: Sink): void {
-  let start = 0;
-  while (start < text.length) {
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = text.length;
-    scanLine(text.slice(start, end), loc, sink);
-    start = end + 1;
+/** The separators of TOKEN_SEP ([\s"'<>=,;(){}[\]|`\\]) by char code; a test checks both agree on all of UTF-16. */
+const SEP_ASCII = new Uint8Array(128);
+for (const ch of ' \t\n\v\f\r"\'<>=,;(){}[]|`\\') SEP_ASCII[ch.charCodeAt(0)] = 1;
+
+export function isTokenSep(c: number): boolean {
+  if (c < 128) return SEP_ASCII[c] === 1;
+  // The rest of JavaScript's \s: Unicode Zs, the line and paragraph separators, and the BOM.
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 ||
+    c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/**
+ * Whether the code units [start, end) of `b` — bytes of UTF-8 or Latin-1 text, or UTF-16LE when
+ * `wide` — can hold anything scanLine would report. Every condition is a necessary one, read off
+ * endpoints.ts and sms-numbers.ts, so strings that fail need not be decoded at all:
+ *   - a URL needs "://";
+ *   - a bare host ends in a TLD (2+ letters a-z after a dot) that no label character [A-Za-z0-9_-]
+ *     follows, after any dots (trailing dots are stripped from tokens), and the host comes before
+ *     any '/', '?' or '#' of its token (LEADING ones aside);
+ *   - an IPv4 literal has three dots each between two digits, in one token, before any path;
+ *   - smsNumbersIn needs /sms|mms|short.?code/i: "sms", "mms" or "short" in any letter case.
+ * Only ASCII units take part: UTF-8 decoding keeps ASCII bytes as they are and makes none from others.
+ */
+export function mayHoldEndpoint(b: Uint8Array, start: number, end: number, wide: boolean): boolean {
+  return wide ? mayHoldWide(b, start, end) : mayHoldNarrow(b, start, end);
+}
+
+/** mayHoldEndpoint over bytes; written out for speed (it sees every byte of every resource table). */
+function mayHoldNarrow(b: Uint8Array, start: number, end: number): boolean {
+  let lead = true, path = false, ipDots = 0;
+  for (let p = start; p < end; p++) {
+    const c = b[p];
+    if (c >= 0x80) { lead = true; path = false; ipDots = 0; continue; }
+    const k = UNIT_CLASS[c];
+    if (k === 0) { lead = false; continue; }
+    if (k & SEP) { lead = true; path = false; ipDots = 0; continue; }
+    if (c === 0x3a && p + 2 < end && b[p + 1] === 0x2f && b[p + 2] === 0x2f) return true;
+    if (lead && k & LEAD) continue;
+    lead = false;
+    if (k & PATH) { path = true; continue; }
+    if (c === 0x2e) {
+      if (path) continue;
+      if (p > start && isDigit(b[p - 1]) && p + 1 < end && isDigit(b[p + 1]) && ++ipDots >= 3) return true;
+      let q = p + 1;
+      while (q < end && b[q] >= 0x61 && b[q] <= 0x7a) q++;
+      if (q - p > 2) {
+        while (q < end && b[q] === 0x2e) q++;
+        if (q >= end || !isLabelChar(b[q])) return true;
+      }
+    } else if (c === 0x73 || c === 0x53) {
+      if (p + 2 < end && (b[p + 1] | 0x20) === 0x6d && (b[p + 2] | 0x20) === 0x73) return true;
+      if (p + 4 < end && (b[p + 1] | 0x20) === 0x68 && (b[p + 2] | 0x20) === 0x6f && (b[p + 3] | 0x20) === 0x72 && (b[p + 4] | 0x20) === 0x74) return true;
+    } else if (c === 0x6d || c === 0x4d) {
+      if (p + 2 < end && (b[p + 1] | 0x20) === 0x6d && (b[p + 2] | 0x20) === 0x73) return true;
+    }
   }
+  return false;
+}
+
+/** mayHoldEndpoint over UTF-16LE units (the same steps as mayHoldNarrow). */
+function mayHoldWide(b: Uint8Array, start: number, end: number): boolean {
+  const step = 2;
+  const wide = true;
+  const stop = wide ? end - 1 : end; // a wide unit needs both bytes
+  const at = wide ? (p: number) => (p < stop ? b[p] | (b[p + 1] << 8) : -1) : (p: number) => (p < end ? b[p] : -1);
+  let lead = true; // in the LEADING run of a token, which is stripped
+  let path = false; // past a '/', '?' or '#' of this token: no host label can follow
+  let ipDots = 0;
+  for (let p = start; p < stop; p += step) {
+    const c = wide ? b[p] | (b[p + 1] << 8) : b[p];
+    const k = c < 0x80 ? UNIT_CLASS[c] : SEP; // non-ASCII: maybe a \s separator (U+00A0, U+3000, …)
+    if (k === 0) { lead = false; continue; }
+    if (k & SEP) { lead = true; path = false; ipDots = 0; continue; }
+    if (c === 0x3a /* : */ && at(p + step) === 0x2f && at(p + 2 * step) === 0x2f) return true;
+    if (lead && k & LEAD) continue;
+    lead = false;
+    if (k & PATH) { path = true; continue; }
+    if (c === 0x2e /* . */) {
+      if (path) continue;
+      if (isDigit(at(p - step)) && isDigit(at(p + step)) && ++ipDots >= 3) return true;
+      let q = p + step;
+      for (let d = at(q); d >= 0x61 && d <= 0x7a; d = at(q)) q += step;
+      if (q - p > 2 * step) {
+        while (at(q) === 0x2e) q += step;
+        if (!isLabelChar(at(q))) return true;
+      }
+    } else if (c === 0x73 || c === 0x53) { // s: "sms", "short"
+      const c1 = at(p + step) | 0x20;
+      if (c1 === 0x6d && (at(p + 2 * step) | 0x20) === 0x73) return true;
+      if (c1 === 0x68 && (at(p + 2 * step) | 0x20) === 0x6f && (at(p + 3 * step) | 0x20) === 0x72 && (at(p + 4 * step) | 0x20) === 0x74) return true;
+    } else if (c === 0x6d || c === 0x4d) { // m: "mms"
+      if ((at(p + step) | 0x20) === 0x6d && (at(p + 2 * step) | 0x20) === 0x73) return true;
+    }
+  }
+  return false;
+}
+
+/** Classes of ASCII units for mayHoldEndpoint: token separators, LEADING characters, path starts, trigger starts. */
+const SEP = 1, LEAD = 2, PATH = 4, TRIGGER = 8;
+const UNIT_CLASS = new Uint8Array(128);
+for (const ch of ' \t\n\v\f\r"\'<>=,;(){}[]|`\\') UNIT_CLASS[ch.charCodeAt(0)] |= SEP;
+for (const ch of '.:/*#@!?(') UNIT_CLASS[ch.charCodeAt(0)] |= LEAD;
+for (const ch of '/?#') UNIT_CLASS[ch.charCodeAt(0)] |= PATH;
+for (const ch of '.:sSmM') UNIT_CLASS[ch.charCodeAt(0)] |= TRIGGER;
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+function isLabelChar(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x5f;
 }
 
 function scanBytes(bytes: Uint8Array, loc: CodeLocation, sink: Sink): void {
   if (isProbablyText(bytes)) scanText(decodeText(bytes), loc, sink);
-  else for (const run of printableRuns(bytes)) scanLine(run, loc, sink);
+  else scanRuns(bytes, loc, sink);
+}
+
+/** scanLine on each printable run (printableRuns), decoding only the runs whose bytes can hold an endpoint. */
+function scanRuns(bytes: Uint8Array, loc: CodeLocation, sink: Sink): void {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  forEachPrintableRun(bytes, (start, end) => {
+    if (mayHoldEndpoint(bytes, start, end, false)) scanLine(buf.toString('latin1', start, end), loc, sink);
+  });
 }
 
 function sorted(sink: Sink): Endpoint[] {
@@ -127,6 +312,237 @@ function* xmlLines(el: XmlElement, depth = 0): Generator<string> {
   for (const c of el.children) yield* xmlLines(c, depth + 1);
 }
 
+// --- String pools read in place -------------------------------------------------------------
+// Decoding every string of a resource table or a layout costs more than everything else here, and
+// almost none can hold an endpoint. So the pools are read as parseStringPool lays them out, each
+// string's bytes are tested with mayHoldEndpoint, and only the strings that pass are decoded — by the
+// real StringPool, so the text is exactly what parseArsc and parseAxml would give.
+
+const NO_INDEX = 0xffffffff;
+/** sizeof(ResTable_header), and ResTable_package without typeIdOffset (parse-arsc.ts). */
+const ARSC_HEADER_SIZE = 12;
+const ARSC_PACKAGE_HEADER_MIN = 284;
+/** Minimum ext sizes per node type, from ResXMLParser::nextNode (parse-axml.ts). */
+const AXML_MIN_EXT_SIZE: Record<number, number> = {
+  [RES_XML_START_NAMESPACE_TYPE]: 8,
+  [RES_XML_END_NAMESPACE_TYPE]: 8,
+  [RES_XML_START_ELEMENT_TYPE]: 20,
+  [RES_XML_END_ELEMENT_TYPE]: 8,
+  [RES_XML_CDATA_TYPE]: 12,
+};
+
+/** Where a pool's strings are, with parseStringPool's clamping (string-pool.ts); null when it has none. */
+interface PoolLayout { count: number; wide: boolean; entriesPos: number; dataStart: number; poolChars: number }
+
+function poolLayout(dv: DataView, pos: number, available: number): PoolLayout | null {
+  if (available < STRING_POOL_HEADER_SIZE) return null;
+  const headerSize = dv.getUint16(pos + 2, true);
+  let size = dv.getUint32(pos + 4, true);
+  if (size > available) size = available;
+  let count = dv.getUint32(pos + 8, true);
+  const styleCount = dv.getUint32(pos + 12, true);
+  const wide = (dv.getUint32(pos + 16, true) & UTF8_FLAG) === 0;
+  const stringsStart = dv.getUint32(pos + 20, true);
+  const stylesStart = dv.getUint32(pos + 24, true);
+  const entriesPos = headerSize < STRING_POOL_HEADER_SIZE || headerSize > size ? pos + STRING_POOL_HEADER_SIZE : pos + headerSize;
+  const end = pos + size;
+  count = Math.min(count, Math.floor(Math.max(0, end - entriesPos) / 4));
+  if (count === 0 || stringsStart >= size) return null;
+  const dataStart = pos + stringsStart;
+  const dataEnd = styleCount > 0 && stylesStart > stringsStart && stylesStart < size ? pos + stylesStart : end;
+  return { count, wide, entriesPos, dataStart, poolChars: Math.floor((dataEnd - dataStart) / (wide ? 2 : 1)) };
+}
+
+/**
+ * Whether string `index` of the pool can hold an endpoint: its bytes as StringPool.get decodes them
+ * (same offsets, length prefixes and clamping), tested by mayHoldEndpoint. False for strings get() gives as null.
+ */
+function poolStringMayHold(b: Uint8Array, dv: DataView, l: PoolLayout, index: number): boolean {
+  if (index >= l.count) return false;
+  const charSize = l.wide ? 2 : 1;
+  const unit = Math.floor(dv.getUint32(l.entriesPos + index * 4, true) / charSize);
+  if (unit >= l.poolChars - 1) return false;
+  let p = l.dataStart + unit * charSize;
+  const limit = l.dataStart + l.poolChars * charSize;
+  if (!l.wide) {
+    if (p >= limit) return false;
+    if (b[p++] & 0x80) { if (p >= limit) return false; p++; }
+    if (p >= limit) return false;
+    let n = b[p++];
+    if (n & 0x80) { if (p >= limit) return false; n = ((n & 0x7f) << 8) | b[p++]; }
+    return mayHoldEndpoint(b, p, Math.min(p + n, limit), false);
+  }
+  if (p + 2 > limit) return false;
+  let n = dv.getUint16(p, true); p += 2;
+  if (n & 0x8000) {
+    if (p + 2 > limit) return false;
+    n = ((n & 0x7fff) << 16) | dv.getUint16(p, true); p += 2;
+  }
+  if (p + n * 2 > limit) n = Math.floor((limit - p) / 2);
+  return mayHoldEndpoint(b, p, p + n * 2, true);
+}
+
+/** parseStringPool's pool at `pos` and a filter over its strings, cached per index. */
+function pooled(bytes: Uint8Array, dv: DataView, pos: number, size: number, path: string, stage: string) {
+  const pool = parseStringPool(bytes, pos, size, 0, path, stage, []);
+  const layout = poolLayout(dv, pos, size);
+  const seen = layout ? new Uint8Array(layout.count) : null; // 0 unknown, 1 may hold, 2 cannot
+  const mayHold = (index: number): boolean => {
+    if (!layout || !seen || index >= layout.count) return false;
+    if (seen[index] === 0) seen[index] = poolStringMayHold(bytes, dv, layout, index) ? 1 : 2;
+    return seen[index] === 1;
+  };
+  return { pool, count: layout ? layout.count : 0, mayHold };
+}
+
+/**
+ * resources.arsc: scanText over every string parseArsc's `strings()` yields (the global pool, then
+ * each package's type and key pools), finding the pools by the same walk (parse-arsc.ts). The
+ * caller has parsed the table already, so the bytes are known to parse.
+ */
+function scanArscStrings(bytes: Uint8Array, path: string, loc: CodeLocation, sink: Sink): void {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const scanPool = (pos: number, size: number) => {
+    const { pool, count, mayHold } = pooled(bytes, dv, pos, size, path, 'arsc');
+    for (let i = 0; i < count; i++) {
+      if (!mayHold(i)) continue;
+      const s = pool.get(i);
+      if (s !== null) scanText(s, loc, sink);
+    }
+  };
+  // LoadedArsc's ChunkIterator: the usable chunk size, or -1 when the walk stops.
+  const chunkSize = (p: number, limit: number): number => {
+    if (limit - p < 8) return -1;
+    const hs = dv.getUint16(p + 2, true), size = dv.getUint32(p + 4, true);
+    return hs < 8 || size < hs || size > limit - p ? -1 : size;
+  };
+  const end = Math.min(dv.getUint32(4, true), bytes.length);
+  let headerSize = dv.getUint16(2, true);
+  if (headerSize < ARSC_HEADER_SIZE || headerSize > end) headerSize = ARSC_HEADER_SIZE;
+  let global = false;
+  for (let pos = headerSize; pos < end;) {
+    const size = chunkSize(pos, end);
+    if (size < 0) break;
+    const type = dv.getUint16(pos, true);
+    if (type === RES_STRING_POOL_TYPE) {
+      if (!global) scanPool(pos, size); // the first global pool wins
+      global = true;
+    } else if (type === RES_TABLE_PACKAGE_TYPE) {
+      const hs = dv.getUint16(pos + 2, true);
+      if (hs >= ARSC_PACKAGE_HEADER_MIN && hs <= size) {
+        const typeStringsOff = dv.getUint32(pos + 268, true), keyStringsOff = dv.getUint32(pos + 276, true);
+        for (let p = pos + hs; p < pos + size;) {
+          const csize = chunkSize(p, pos + size);
+          if (csize < 0) break;
+          if (dv.getUint16(p, true) === RES_STRING_POOL_TYPE && (p - pos === typeStringsOff || p - pos === keyStringsOff)) scanPool(p, csize);
+          p += csize;
+        }
+      }
+    }
+    pos += size;
+  }
+}
+
+/** One element of a compiled XML document, as parseAxml builds it, kept as positions. */
+interface AxmlElement { ext: number; attributeStart: number; attributeSize: number; attributeCount: number; text: number[] | null }
+
+/**
+ * The lines xmlLines(parseAxml(bytes).root) gives, but only those of elements whose name, attribute
+ * names and values or text can hold an endpoint (the others give scanLine nothing: every piece of
+ * such a line is one of these strings, or a number, a color, a dimension, a reference). Walks the
+ * document as parseAxml does (parse-axml.ts) without building the tree. Null when parseAxml would
+ * throw: the caller then lets parseAxml throw its own error.
+ */
+function axmlEndpointLines(bytes: Uint8Array, path: string): string[] | null {
+  if (bytes.length > LIMITS.MAX_AXML_BYTES || bytes.length < 8) return null;
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const u16 = (p: number) => dv.getUint16(p, true);
+  const u32 = (p: number) => dv.getUint32(p, true);
+  const fileType = u16(0);
+  let headerSize = u16(2);
+  let dataEnd = u32(4);
+  if (fileType !== RES_XML_TYPE && (headerSize < 8 || headerSize > dataEnd || dataEnd > bytes.length)) return null;
+  if (dataEnd > bytes.length) dataEnd = bytes.length;
+  if (headerSize < 8 || headerSize > dataEnd) headerSize = 8;
+  const chunkBad = (p: number, minHeader: number): boolean => {
+    const hs = u16(p + 2), size = u32(p + 4);
+    return hs < minHeader || hs > size || ((hs | size) & 3) !== 0 || size > dataEnd - p;
+  };
+
+  let strings: ReturnType<typeof pooled> | null = null;
+  let pos = headerSize;
+  let firstNode = -1;
+  while (pos + 8 <= dataEnd) {
+    const type = u16(pos);
+    const size = u32(pos + 4);
+    if (chunkBad(pos, 8)) {
+      if (size >= 8 && size <= dataEnd - pos) { pos += size; continue; }
+      if (type >= RES_XML_FIRST_CHUNK_TYPE && type <= RES_XML_LAST_CHUNK_TYPE) { firstNode = pos; break; }
+      return null;
+    }
+    if (type === RES_STRING_POOL_TYPE) strings = pooled(bytes, dv, pos, size, path, 'axml'); // the last one wins
+    else if (type >= RES_XML_FIRST_CHUNK_TYPE && type <= RES_XML_LAST_CHUNK_TYPE) { firstNode = pos; break; }
+    pos += size;
+  }
+  if (firstNode < 0) return null;
+
+  const mayHold = (i: number) => strings !== null && strings.mayHold(i);
+  const str = (i: number): string | null => (i === NO_INDEX || strings === null ? null : strings.pool.get(i));
+  const wanted: AxmlElement[] = [];
+  const attrs = (el: AxmlElement, fn: (a: number) => void) => {
+    for (let i = 0; i < el.attributeCount; i++) {
+      const a = el.ext + el.attributeStart + i * el.attributeSize;
+      if (a + 20 > dataEnd) break;
+      fn(a);
+    }
+  };
+  const close = (el: AxmlElement) => {
+    // Text split over several CDATA nodes could join into a host or "://" only together: keep it.
+    let want = mayHold(u32(el.ext + 4)) || (el.text !== null && (el.text.length > 1 || mayHold(el.text[0])));
+    if (!want) attrs(el, (a) => { want ||= mayHold(u32(a + 4)) || mayHold(u32(a + 8)) || (bytes[a + 15] === TYPE_STRING && mayHold(u32(a + 16))); });
+    if (want) wanted.push(el);
+  };
+  const stack: AxmlElement[] = [];
+  let rootClosed = false;
+  pos = firstNode;
+  while (pos + 8 <= dataEnd) {
+    const type = u16(pos);
+    if (chunkBad(pos, 16)) break;
+    const hs = u16(pos + 2), size = u32(pos + 4);
+    const ext = pos + hs;
+    const minExt = AXML_MIN_EXT_SIZE[type];
+    if (minExt === undefined) { pos += size; continue; }
+    if (size - hs < minExt) break;
+    if (type === RES_XML_START_ELEMENT_TYPE) {
+      const attributeStart = u16(ext + 8), attributeSize = u16(ext + 10), attributeCount = u16(ext + 12);
+      if (attributeStart + attributeSize * attributeCount > size - hs || rootClosed) break;
+      checkLimit('MAX_XML_DEPTH', stack.length + 1, 'XML element depth', pos, path);
+      stack.push({ ext, attributeStart, attributeSize, attributeCount, text: null });
+    } else if (type === RES_XML_END_ELEMENT_TYPE) {
+      if (stack.length > 0) {
+        close(stack.pop()!);
+        if (stack.length === 0) rootClosed = true;
+      }
+    } else if (type === RES_XML_CDATA_TYPE) {
+      const top = stack[stack.length - 1];
+      if (top) (top.text ??= []).push(u32(ext));
+    }
+    pos += size;
+  }
+  for (const el of stack) close(el);
+
+  return wanted.map((el) => {
+    let line = `<${str(u32(el.ext + 4)) ?? ''}`;
+    attrs(el, (a) => {
+      const raw = str(u32(a + 8));
+      line += ` ${str(u32(a + 4)) ?? ''}="${raw ?? typedValueToString(decodeResValue(bytes[a + 15], u32(a + 16), str))}"`;
+    });
+    line += '>';
+    if (el.text) for (const t of el.text) line += str(t) ?? '';
+    return line;
+  });
+}
+
 type Kind = 'arsc' | 'xml' | 'text' | 'lib';
 
 function kindOf(e: ZipEntryInfo): Kind | null {
@@ -139,13 +555,22 @@ function kindOf(e: ZipEntryInfo): Kind | null {
   return null;
 }
 
+/** What the manifest reader already has of resources.arsc, so it is neither read nor parsed twice. */
+export interface ParsedArsc {
+  /** The entry's bytes as zip.read returned them. */
+  bytes: Uint8Array;
+  /** parseArsc of those bytes. */
+  table: ResourceTable;
+}
+
 /**
  * Endpoints in an APK outside its dex files: every string of resources.arsc (all packages' pools),
  * attribute values and text of compiled XML under res/, text files under res/raw and assets/
  * (binaries skipped), and printable strings of lib/<abi>/*.so, each located by its entry name.
  * An entry that cannot be read or parsed is skipped; its RomscanError goes to `anomalies`.
+ * `arsc`, when given, is the first resources.arsc entry already read and parsed.
  */
-export async function apkNonDexEndpoints(zip: ZipArchive, anomalies: Anomaly[] = []): Promise<Endpoint[]> {
+export async function apkNonDexEndpoints(zip: ZipArchive, anomalies: Anomaly[] = [], arsc?: ParsedArsc | null): Promise<Endpoint[]> {
   const sink: Sink = new Map();
   let budget = MAX_NON_DEX_BYTES_PER_APK;
   const seen = new Set<string>();
@@ -164,21 +589,31 @@ export async function apkNonDexEndpoints(zip: ZipArchive, anomalies: Anomaly[] =
     }
     budget -= e.uncompressedSize;
     const loc: CodeLocation = { dex: e.name, class: '', method: '' };
+    const path = `${zip.path}!/${e.name}`;
     try {
-      const bytes = await zip.read(e, kind === 'arsc' ? 'MAX_ARSC_BYTES' : kind === 'xml' ? 'MAX_AXML_BYTES' : undefined);
       if (kind === 'arsc') {
-        for (const s of parseArsc(bytes, `${zip.path}!/${e.name}`).strings()) scanText(s, loc, sink);
-      } else if (kind === 'xml') {
+        let bytes: Uint8Array;
+        if (arsc) bytes = arsc.bytes;
+        else parseArsc(bytes = await zip.read(e, 'MAX_ARSC_BYTES'), path); // for its errors; the walk below reads the pools
+        scanArscStrings(bytes, path, loc, sink);
+        continue;
+      }
+      const bytes = await zip.read(e, kind === 'xml' ? 'MAX_AXML_BYTES' : undefined);
+      if (kind === 'xml') {
         if (bytes.length >= 2 && bytes[0] === 0x03 && bytes[1] === 0x00) {
-          const doc = parseAxml(bytes, `${zip.path}!/${e.name}`);
-          if (doc.root) for (const line of xmlLines(doc.root)) scanLine(line, loc, sink);
+          const lines = axmlEndpointLines(bytes, path);
+          if (lines) for (const line of lines) scanLine(line, loc, sink);
+          else {
+            const doc = parseAxml(bytes, path); // throws the error the walk saw coming
+            if (doc.root) for (const line of xmlLines(doc.root)) scanLine(line, loc, sink);
+          }
         } else if (isProbablyText(bytes)) {
           scanText(decodeText(bytes), loc, sink); // an uncompiled XML (some build tools leave them)
         }
       } else if (kind === 'text') {
         if (isProbablyText(bytes)) scanText(decodeText(bytes), loc, sink);
       } else {
-        for (const run of printableRuns(bytes)) scanLine(run, loc, sink);
+        scanRuns(bytes, loc, sink);
       }
     } catch (err) {
       if (!isRomscanError(err)) throw err;

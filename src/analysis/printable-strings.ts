@@ -49,3 +49,23 @@ export function* printableRuns(b: Uint8Array, minRun = MIN_RUN): Generator<strin
     }
   }
 }
+
+/**
+ * The same runs as printableRuns, as byte ranges [start, end) handed to `fn`: a scan that wants only
+ * the few runs that can hold an endpoint tests the bytes first and decodes none of the others.
+ */
+export function forEachPrintableRun(b: Uint8Array, fn: (start: number, end: number) => void, minRun = MIN_RUN): void {
+  let start = -1;
+  const n = b.length;
+  for (let i = 0; i < n; i++) {
+    const c = b[i];
+    if ((c >= 0x20 && c <= 0x7e) || c === 0x09) {
+      if (start < 0) start = i;
+      else if (i - start >= MAX_RUN) { fn(start, i); start = i; }
+    } else if (start >= 0) {
+      if (i - start >= minRun) fn(start, i);
+      start = -1;
+    }
+  }
+  if (start >= 0 && n - start >= minRun) fn(start, n);
+}

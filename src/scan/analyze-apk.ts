@@ -11,7 +11,7 @@ import { parseDex, type DexFile } from '../android/dex/dex-file.js';
 import { collectCodeFacts, type CodeFacts } from '../analysis/code-facts.js';
 import { CallGraph } from '../analysis/call-graph.js';
 import { readSigning } from '../android/apk/signing.js';
-import { apkNonDexEndpoints } from '../analysis/non-dex-strings.js';
+import { apkNonDexEndpoints, type ParsedArsc } from '../analysis/non-dex-strings.js';
 import { smsEndpointsFromCode } from '../analysis/sms-numbers.js';
 import { mergeEndpoints } from './merge-code-facts.js';
 import type { AppReport, ReportError } from '../report/model.js';
@@ -74,8 +74,9 @@ export async function analyzeApk(source: Source, opts: AnalyzeOptions): Promise<
   app.sha256 = await attempt(errors, 'hash', () => sha256Source(source), '');
   const zip = await attempt<ZipArchive | null>(errors, 'zip', () => openZip(source), null);
   if (zip) {
+    let arsc: ParsedArsc | null = null;
     if (!opts.isJar) {
-      const manifest = await attempt(errors, 'manifest', () => readApkManifest(zip, errors), null);
+      const manifest = await attempt(errors, 'manifest', () => readApkManifest(zip, errors, (parsed) => { arsc = parsed; }), null);
       if (manifest) applyManifest(app, manifest, anomalies);
     }
 
@@ -98,7 +99,7 @@ export async function analyzeApk(source: Source, opts: AnalyzeOptions): Promise<
     }
     // Endpoints beyond the dex: SMS numbers used as a data channel, resources, assets, native code.
     mergeEndpoints(app.endpoints, await attempt(errors, 'dex', () => smsEndpointsFromCode(dexes), []));
-    mergeEndpoints(app.endpoints, await attempt(errors, 'resources', () => apkNonDexEndpoints(zip, anomalies), []));
+    mergeEndpoints(app.endpoints, await attempt(errors, 'resources', () => apkNonDexEndpoints(zip, anomalies, arsc), []));
     for (const d of dexes) for (const a of d.anomalies) anomalies.push(a);
 
     const signing = await attempt(errors, 'signature', () => readSigning(zip), null);
@@ -114,7 +115,8 @@ export async function analyzeApk(source: Source, opts: AnalyzeOptions): Promise<
   return { app, context };
 }
 
-async function readApkManifest(zip: ZipArchive, errors: ReportError[]): Promise<Manifest | null> {
+/** `onArsc` receives resources.arsc as read and parsed here, for the non-dex string scan to reuse. */
+async function readApkManifest(zip: ZipArchive, errors: ReportError[], onArsc: (arsc: ParsedArsc) => void): Promise<Manifest | null> {
   const entry = zip.find('AndroidManifest.xml');
   if (!entry) {
     errors.push({ stage: 'manifest', code: 'E_FORMAT', message: 'no AndroidManifest.xml entry' });
@@ -123,7 +125,12 @@ async function readApkManifest(zip: ZipArchive, errors: ReportError[]): Promise<
   const doc = parseAxml(await zip.read(entry, 'MAX_AXML_BYTES'), `${zip.path}!/AndroidManifest.xml`);
   const arscEntry = zip.find('resources.arsc');
   const resources = arscEntry
-    ? await attempt(errors, 'resources', async () => parseArsc(await zip.read(arscEntry, 'MAX_ARSC_BYTES'), `${zip.path}!/resources.arsc`), null)
+    ? await attempt(errors, 'resources', async () => {
+      const bytes = await zip.read(arscEntry, 'MAX_ARSC_BYTES');
+      const table = parseArsc(bytes, `${zip.path}!/resources.arsc`);
+      onArsc({ bytes, table });
+      return table;
+    }, null)
     : null;
   const manifest = readManifest(doc, resources);
   manifest.anomalies.unshift(...doc.anomalies);
