@@ -13,10 +13,10 @@
 //   so the only trace of `Settings.Secure.getString(cr, ANDROID_ID)` is the string next to the
 //   call. The ApiUse's `api` is the string as found in the code, its category the watch value.
 //   When `watch` has no "string:" keys, DEFAULT_STRING_WATCH applies.
-import type { DexFile, ClassDef } from '../android/dex/dex-file.js';
+import type { DexFile } from '../android/dex/dex-file.js';
 import { descriptorToDotted } from '../android/dex/descriptor.js';
 import type { ApiUse, CodeLocation, DexSummary, Endpoint } from '../report/model.js';
-import { classifyEndpoint } from './endpoints.js';
+import { classifyEndpoint, mayBeEndpoint } from './endpoints.js';
 
 export interface CodeFacts {
   dex: DexSummary[];
@@ -63,19 +63,24 @@ export function collectCodeFacts(dexes: DexFile[], watch: Map<string, string>): 
   // Simple names of watched members: most invoke targets fail this test before any name is built.
   const watchedNames = new Set<string>();
   for (const key of memberWatch.keys()) watchedNames.add(key.slice(key.lastIndexOf('.') + 1));
+  const nameMatcher = new AsciiNameMatcher(watchedNames);
 
   const classSet = new Set<string>();
-  const dottedClass = new Map<ClassDef, string>();
+  // Per file, the dotted name of each class_def (by ClassDef.index).
+  const dottedClasses: string[][] = [];
   for (const d of files) {
-    for (const cd of d.classes) {
-      const name = descriptorToDotted(cd.descriptor);
-      dottedClass.set(cd, name);
+    const names: string[] = new Array(d.classes.length);
+    for (let k = 0; k < d.classes.length; k++) {
+      const name = descriptorToDotted(d.classes[k].descriptor);
+      names[k] = name;
       classSet.add(name);
     }
+    dottedClasses.push(names);
   }
 
   const endpoints = new Map<string, Endpoint>();
   const apis = new Map<string, ApiUse>();
+  // Which locations each endpoint / API use already has, by "dex\0class\0method" key.
   const locSeen = new Map<object, Set<string>>();
   const addLoc = (target: { locations: CodeLocation[] }, loc: CodeLocation, key: string) => {
     let keys = locSeen.get(target);
@@ -91,22 +96,39 @@ export function collectCodeFacts(dexes: DexFile[], watch: Map<string, string>): 
   };
   const calls = new Map<string, Set<string>>();
   let stringCount = 0;
+  const stringFilter = watchFirstBytes(stringWatch);
 
-  for (const d of files) {
+  for (let fileIndex = 0; fileIndex < files.length; fileIndex++) {
+    const d = files[fileIndex];
+    const classNames = dottedClasses[fileIndex];
     stringCount += d.strings;
-    // Every string is classified once, referenced by code or not.
-    const epByString = new Map<number, Endpoint>();
-    const watchByString = new Map<number, string>();
+    // Every string is classified once, referenced by code or not. Plain ASCII strings are first
+    // tested on their bytes (mayBeEndpoint, the watch's first bytes): most are never decoded.
+    const { pos, length } = d.scanStrings();
+    const bytes = d.bytes;
+    const epByString: (Endpoint | undefined)[] = new Array(d.strings);
+    // 1 for the strings that are the simple name of a watched member.
+    const watchedName = new Uint8Array(d.strings);
+    const watchByString: (string | undefined)[] = new Array(d.strings);
+    let stringFacts = 0;
     for (let i = 0; i < d.strings; i++) {
+      const p = pos[i];
+      if (p >= 0) {
+        const n = length[i];
+        if (nameMatcher.matches(bytes, p, n)) watchedName[i] = 1;
+        if (!mayBeEndpoint(bytes, p, n) && !(n === 0 || stringFilter[bytes[p]] === 1)) continue;
+      }
       const s = d.string(i);
+      if (p < 0 && watchedNames.has(s)) watchedName[i] = 1;
       const cls = classifyEndpoint(s);
       if (cls) {
         let ep = endpoints.get(s);
         if (!ep) { ep = { value: s, host: cls.host, scheme: cls.scheme, kind: cls.kind, locations: [] }; endpoints.set(s, ep); }
-        epByString.set(i, ep);
+        epByString[i] = ep;
+        stringFacts++;
       }
       const cat = matchStringWatch(stringWatch, s);
-      if (cat !== undefined) watchByString.set(i, cat);
+      if (cat !== undefined) { watchByString[i] = cat; stringFacts++; }
     }
 
     // Dotted class names per type index, and per method/field index the watch entry (null =
@@ -119,9 +141,11 @@ export function collectCodeFacts(dexes: DexFile[], watch: Map<string, string>): 
     };
     // Per method_ids / field_ids index: 0 = not resolved yet, 1 = nothing to report, 2 + k = watched[k].
     const watched: { api: string; category: string }[] = [];
-    const methodState = new Int32Array(d.methods);
-    const methodInternal: (string | null)[] = new Array(d.methods).fill(null);
-    const fieldState = new Int32Array(d.fields);
+    const methodCount = d.methods, fieldCount = d.fields;
+    const methodState = new Int32Array(methodCount);
+    // "owner.name" of the app's own methods, by method_ids index (undefined: not the app's, or not resolved yet).
+    const methodInternal: (string | undefined)[] = new Array(methodCount);
+    const fieldState = new Int32Array(fieldCount);
     const resolve = (owner: string, simple: string): number => {
       if (!watchedNames.has(simple)) return 1;
       const w = memberWatch.get(normalize(`${owner}.${simple}`));
@@ -129,52 +153,115 @@ export function collectCodeFacts(dexes: DexFile[], watch: Map<string, string>): 
       watched.push(w);
       return watched.length + 1;
     };
-    d.walkCode((m) => {
-      const cls = dottedClass.get(m.classDef)!;
+
+    const typeCount = d.types, stringIdsSize = d.strings;
+    // Per type_ids index: 0 = not looked up yet, 1 = a class of the app, 2 = not.
+    const internalByType = new Uint8Array(typeCount);
+    let lastCallerClass = -1, lastCallerName = -1;
+    let lastCallees: Set<string> | undefined;
+    const cursor = d.codeCursor();
+    const refs = cursor.refs;
+    while (cursor.next()) {
       // The location and its dedupe key are built only when something in the method matches.
       let loc: CodeLocation | undefined;
       let key = '';
-      const here = (): CodeLocation => {
-        if (!loc) { loc = { dex: d.name, class: cls, method: m.methodName }; key = `${d.name}\0${cls}\0${m.methodName}`; }
-        return loc;
-      };
-      for (const s of m.strings) {
-        const ep = epByString.get(s);
-        if (ep) addLoc(ep, here(), key);
-        const cat = watchByString.get(s);
-        if (cat !== undefined) useApi(d.string(s), cat, here(), key);
+      const stringRefs = refs.strings;
+      for (let k = 0, n = stringFacts > 0 ? refs.stringCount : 0; k < n; k++) {
+        const s = stringRefs[k];
+        const ep = epByString[s];
+        const cat = watchByString[s];
+        if (ep === undefined && cat === undefined) continue;
+        if (!loc) {
+          const cls = classNames[cursor.classDef.index], method = cursor.name();
+          loc = { dex: d.name, class: cls, method };
+          key = `${d.name}\0${cls}\0${method}`;
+        }
+        if (ep) addLoc(ep, loc, key);
+        if (cat !== undefined) useApi(d.string(s), cat, loc, key);
       }
       let callees: Set<string> | undefined;
-      let targets = m.invokes;
+      let targets = refs.invokes;
+      let targetCount = refs.invokeCount;
       // invoke-custom: the bootstrap method and, for lambdas, the implementation method it binds.
-      if (m.callSites.length) targets = targets.concat(m.callSites.flatMap((cs) => d.callSiteMethods(cs)));
-      for (const idx of targets) {
-        if (!(idx < methodState.length)) { d.methodName(idx); continue; } // records the bad index
+      if (refs.callSiteCount) {
+        const extra: number[] = [];
+        for (let k = 0; k < refs.callSiteCount; k++) for (const m of d.callSiteMethods(refs.callSites[k])) extra.push(m);
+        const all = new Uint32Array(targetCount + extra.length);
+        all.set(targets.subarray(0, targetCount));
+        all.set(extra, targetCount);
+        targets = all;
+        targetCount = all.length;
+      }
+      for (let k = 0; k < targetCount; k++) {
+        const idx = targets[k];
+        if (!(idx < methodCount)) { d.methodName(idx); continue; } // records the bad index
         let st = methodState[idx];
         if (st === 0) {
-          const owner = dottedType(d.methodClassIdx(idx));
-          const simple = d.methodName(idx);
-          st = methodState[idx] = resolve(owner, simple);
-          if (classSet.has(owner)) methodInternal[idx] = `${owner}.${simple}`;
+          const classIdx = d.methodClassIdx(idx);
+          const owner = dottedType(classIdx); // a bad type index is recorded each time, as the name lookup below
+          let internal = classIdx < typeCount ? internalByType[classIdx] : 0;
+          if (internal === 0) {
+            internal = classSet.has(owner) ? 1 : 2;
+            if (classIdx < typeCount) internalByType[classIdx] = internal;
+          }
+          const nameIdx = d.methodNameIdx(idx);
+          // The name is decoded only when the method is the app's own or may be watched.
+          if (internal === 1 || !(nameIdx < stringIdsSize) || watchedName[nameIdx] === 1) {
+            const simple = d.methodName(idx);
+            st = resolve(owner, simple);
+            if (internal === 1) methodInternal[idx] = `${owner}.${simple}`;
+          } else {
+            st = 1;
+          }
+          methodState[idx] = st;
         }
-        if (st > 1) useApi(watched[st - 2].api, watched[st - 2].category, here(), key);
+        if (st > 1) {
+          if (!loc) {
+            const cls = classNames[cursor.classDef.index], method = cursor.name();
+            loc = { dex: d.name, class: cls, method };
+            key = `${d.name}\0${cls}\0${method}`;
+          }
+          useApi(watched[st - 2].api, watched[st - 2].category, loc, key);
+        }
         const internal = methodInternal[idx];
-        if (internal !== null) {
+        if (internal !== undefined) {
           if (!callees) {
-            const caller = `${cls}.${m.methodName}`;
-            callees = calls.get(caller);
-            if (!callees) { callees = new Set(); calls.set(caller, callees); }
+            // Overloads share a caller name; they are usually walked one after the other.
+            const classIndex = cursor.classDef.index, nameIdx = d.methodNameIdx(cursor.methodIdx);
+            if (classIndex === lastCallerClass && nameIdx === lastCallerName) {
+              callees = lastCallees!;
+            } else {
+              const caller = `${classNames[classIndex]}.${cursor.name()}`;
+              callees = calls.get(caller);
+              if (!callees) { callees = new Set(); calls.set(caller, callees); }
+              lastCallerClass = classIndex;
+              lastCallerName = nameIdx;
+              lastCallees = callees;
+            }
           }
           callees.add(internal);
         }
       }
-      for (const f of m.fieldReads) {
-        if (!(f < fieldState.length)) { d.fieldName(f); continue; }
+      const fieldRefs = refs.fieldReads;
+      for (let k = 0, n = refs.fieldReadCount; k < n; k++) {
+        const f = fieldRefs[k];
+        if (!(f < fieldCount)) { d.fieldName(f); continue; }
         let st = fieldState[f];
-        if (st === 0) st = fieldState[f] = resolve(dottedType(d.fieldClassIdx(f)), d.fieldName(f));
-        if (st > 1) useApi(watched[st - 2].api, watched[st - 2].category, here(), key);
+        if (st === 0) {
+          const owner = dottedType(d.fieldClassIdx(f));
+          const nameIdx = d.fieldNameIdx(f);
+          st = fieldState[f] = !(nameIdx < stringIdsSize) || watchedName[nameIdx] === 1 ? resolve(owner, d.fieldName(f)) : 1;
+        }
+        if (st > 1) {
+          if (!loc) {
+            const cls = classNames[cursor.classDef.index], method = cursor.name();
+            loc = { dex: d.name, class: cls, method };
+            key = `${d.name}\0${cls}\0${method}`;
+          }
+          useApi(watched[st - 2].api, watched[st - 2].category, loc, key);
+        }
       }
-    });
+    }
   }
 
   const byLoc = (a: CodeLocation, b: CodeLocation) => cmp(a.dex, b.dex) || cmp(a.class, b.class) || cmp(a.method, b.method);
@@ -198,6 +285,50 @@ function addStringWatch(w: StringWatch, key: string, category: string): void {
   const v = key.slice(STRING_WATCH_PREFIX.length);
   if (v.endsWith('*')) w.prefixes.push([v.slice(0, -1), category]);
   else w.exact.set(v, category);
+}
+
+/**
+ * Per first byte, 1 when a plain ASCII string starting with it could match a watch key: the
+ * first UTF-16 unit of every key and prefix (a prefix "" matches everything).
+ */
+function watchFirstBytes(w: StringWatch): Uint8Array {
+  const first = new Uint8Array(256);
+  const add = (k: string) => {
+    if (k.length === 0) first.fill(1);
+    else if (k.charCodeAt(0) < 0x80) first[k.charCodeAt(0)] = 1;
+  };
+  for (const k of w.exact.keys()) add(k);
+  for (const [prefix] of w.prefixes) add(prefix);
+  return first;
+}
+
+/** Tests undecoded plain ASCII strings for membership in a set of names, without decoding them. */
+class AsciiNameMatcher {
+  /** By (length << 8 | first byte): the ASCII names of that length and first byte, as bytes. */
+  private readonly buckets = new Map<number, Uint8Array[]>();
+
+  constructor(names: Iterable<string>) {
+    for (const name of names) {
+      // A non-ASCII name never equals a plain ASCII string; an empty one is no member name.
+      if (name.length === 0 || !/^[\x00-\x7f]*$/.test(name)) continue;
+      const key = (name.length << 8) | name.charCodeAt(0);
+      let list = this.buckets.get(key);
+      if (!list) { list = []; this.buckets.set(key, list); }
+      list.push(Uint8Array.from(name, (c) => c.charCodeAt(0)));
+    }
+  }
+
+  /** Whether bytes[pos, pos + length) (plain ASCII) spell one of the names. */
+  matches(bytes: Uint8Array, pos: number, length: number): boolean {
+    if (length === 0) return false;
+    const list = this.buckets.get((length << 8) | bytes[pos]);
+    if (list === undefined) return false;
+    next: for (const name of list) {
+      for (let k = 1; k < length; k++) if (bytes[pos + k] !== name[k]) continue next;
+      return true;
+    }
+    return false;
+  }
 }
 
 function matchStringWatch(w: StringWatch, s: string): string | undefined {

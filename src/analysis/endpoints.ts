@@ -119,6 +119,40 @@ export function classifyEndpoint(s: string): EndpointClass | null {
   return r && end < n && /\s/.test(s) ? null : r;
 }
 
+/**
+ * A necessary condition for classifyEndpoint on a plain ASCII string given as its bytes
+ * [pos, pos + length): false means classifyEndpoint returns null, so a caller holding
+ * undecoded bytes (dex string data) need not decode the string. It follows the rules above:
+ * - rules 1 and 2 need a scheme of letters and digits (every NETWORK_SCHEMES entry, http and
+ *   https are) ending in ':' at index 1..16 ("://" is searched from the start, and a string
+ *   with more than 16 characters before it is rejected);
+ * - rules 3 and 4 need a host part (everything before the first ':', '/', '?' or '#') of
+ *   lowercase letters, digits, '-' and '.' only (isDomain's labels, isIPv4's digits), holding a '.'.
+ * Only for ASCII: a non-ASCII byte sequence may decode to any character (MUTF-8 accepts
+ * overlong forms), so such strings must be decoded and classified.
+ */
+export function mayBeEndpoint(bytes: Uint8Array, pos: number, length: number): boolean {
+  if (length < 4) return false;
+  const end = pos + length;
+  // Rules 3 and 4: the longest prefix of [a-z0-9.-] must be the whole host part.
+  let i = pos, dot = false;
+  for (; i < end; i++) {
+    const c = bytes[i];
+    if ((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d) continue;
+    if (c === 0x2e) { dot = true; continue; }
+    break;
+  }
+  if (dot && (i === end || bytes[i] === 0x3a || bytes[i] === 0x2f || bytes[i] === 0x3f || bytes[i] === 0x23)) return true;
+  // Rules 1 and 2: "scheme:" with 1..16 letters or digits.
+  const stop = Math.min(end, pos + 17);
+  for (let j = pos; j < stop; j++) {
+    const c = bytes[j];
+    if (c === 0x3a) return j > pos;
+    if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39))) return false;
+  }
+  return false;
+}
+
 /** Host of the authority that starts at `from` (after "://"), lowercased; null when empty. */
 function authorityHost(s: string, from: number): string | null {
   let end = s.length;

@@ -84,27 +84,48 @@ export function smsEndpointsFromCode(dexes: DexFile[]): Endpoint[] {
     if (!e.locations.some((l) => l.dex === loc.dex && l.class === loc.class && l.method === loc.method)) e.locations.push(loc);
   };
   for (const d of dexes) {
-    const senders = new Set<number>();
-    for (let i = 0; i < d.methods; i++) {
-      if (SEND_METHODS.has(d.methodName(i)) && SMS_MANAGERS.has(d.methodClass(i))) senders.add(i);
-    }
+    // Strings are looked at on their bytes first (most never need decoding): the send methods'
+    // names and the candidates for SMS URIs. Damaged or non-ASCII strings are decoded.
+    const { pos, length } = d.scanStrings();
+    const bytes = d.bytes;
+    const sendName = new Uint8Array(d.strings);
     const uriStrings = new Set<number>();
     for (let i = 0; i < d.strings; i++) {
+      const p = pos[i];
+      if (p >= 0) {
+        const n = length[i];
+        const c = bytes[p] | 0x20;
+        const mayBeSend = c === 0x73 /* s */ && (n === 15 || n === 24);
+        // "sms:", "smsto:", "mms:", "mmsto:" in any letter case.
+        const mayBeUri = n >= 4 && n < 64 && (c === 0x73 || c === 0x6d /* m */) && (bytes[p + 3] === 0x3a || (n >= 6 && bytes[p + 5] === 0x3a));
+        if (!mayBeSend && !mayBeUri) continue;
+      }
       const s = d.string(i);
+      if (SEND_METHODS.has(s)) sendName[i] = 1;
       if (s.length < 64 && /^(sms|smsto|mms|mmsto):/i.test(s)) uriStrings.add(i);
     }
+    const senders = new Set<number>();
+    for (let i = 0; i < d.methods; i++) {
+      const nameIdx = d.methodNameIdx(i);
+      if (!(nameIdx < d.strings)) { d.methodName(i); continue; } // records the bad index
+      if (sendName[nameIdx] === 1 && SMS_MANAGERS.has(d.methodClass(i))) senders.add(i);
+    }
     if (!senders.size && !uriStrings.size) continue;
-    d.walkCode((m) => {
-      const sends = m.invokes.some((i) => senders.has(i));
-      for (const si of m.strings) {
-        const loc = (): CodeLocation => ({ dex: d.name, class: d.className(m.classDef), method: m.methodName });
+    const cursor = d.codeCursor();
+    const refs = cursor.refs;
+    while (cursor.next()) {
+      let sends = false;
+      for (let k = 0; k < refs.invokeCount && !sends; k++) sends = senders.has(refs.invokes[k]);
+      for (let k = 0; k < refs.stringCount; k++) {
+        const si = refs.strings[k];
+        const loc = (): CodeLocation => ({ dex: d.name, class: d.className(cursor.classDef), method: cursor.name() });
         if (uriStrings.has(si)) for (const u of smsNumbersIn(d.string(si))) add(u, loc());
         if (sends) {
           const s = d.string(si);
           if (WHOLE_NUMBER.test(s) && !/^\+?0+$/.test(s)) add({ value: s, number: s, scheme: 'sms' }, loc());
         }
       }
-    });
+    }
   }
   const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   const list = [...byValue.values()].sort((a, b) => cmp(a.value, b.value));

@@ -14,11 +14,11 @@
 // placeholder, and parsing goes on — as androguard's MethodIdItemInvalid does.
 import type { Anomaly } from '../../io/anomaly.js';
 import { FormatError } from '../../io/errors/index.js';
-import { checkLimit, LIMITS } from '../../io/limits.js';
+import { checkLimit } from '../../io/limits.js';
 import { parseDexHeader, DEX_CONTAINER_VERSION, type DexHeader } from './header.js';
 import { decodeMutf8, MUTF8_MALFORMED, MUTF8_UNTERMINATED, MUTF8_FOUR_BYTE } from './mutf8.js';
-import { parseClassData } from './class-data.js';
-import { walkInsns, emptyRefs, type InsnRefs } from './code-walker.js';
+import type { InsnRefs } from './code-walker.js';
+import { CodeCursor } from './code-cursor.js';
 
 import { descriptorToDotted } from './descriptor.js';
 
@@ -69,7 +69,7 @@ export interface ClassDef {
 export interface MethodRef { classIdx: number; classDescriptor: string; name: string; proto: string }
 export interface FieldRef { classIdx: number; classDescriptor: string; name: string; type: string }
 
-/** One method with code, as walkCode reports it. The arrays are fresh for each call. */
+/** One method with code, as walkCode reports it. The arrays are fresh for each call (CodeCursor reuses them instead). */
 export interface MethodCode extends InsnRefs {
   classDef: ClassDef;
   /** Descriptor of the defining class ("Lcom/a/B;"). */
@@ -82,6 +82,13 @@ export interface MethodCode extends InsnRefs {
 }
 
 export type CodeVisitor = (m: MethodCode) => void;
+
+/**
+ * Per string_ids index, where a plain ASCII string's bytes are: `pos` (a position in the dex's
+ * `bytes`, or -1 when the string is not plain ASCII or is damaged: use string(i)) and `length`
+ * (bytes = UTF-16 units, no terminator).
+ */
+export interface StringSpans { pos: Int32Array; length: Int32Array }
 
 function u16(b: Uint8Array, p: number): number { return b[p] | (b[p + 1] << 8); }
 function u32(b: Uint8Array, p: number): number {
@@ -119,7 +126,10 @@ export class DexFile {
   private readonly protoIdsPos: number;
   private readonly fieldIdsPos: number;
   private readonly methodIdsPos: number;
-  private readonly readCodeItem: (bytes: Uint8Array, pos: number, end: number) => CodeItemInsns | string;
+  /** The layout's code_item reader (readStandardCodeItem unless the layout has its own). */
+  readonly readCodeItem: (bytes: Uint8Array, pos: number, end: number) => CodeItemInsns | string;
+  /** Filled by scanStrings(). */
+  private stringSpans: StringSpans | undefined;
   private droppedAnomalies = 0;
   /** A Buffer view of `bytes` for fast string decoding; the walker keeps the plain Uint8Array (monomorphic access). */
   private readonly text: Uint8Array;
@@ -281,6 +291,10 @@ export class DexFile {
   methodClassIdx(i: number): number {
     return i >= 0 && i < this.methods ? u16(this.bytes, this.methodIdsPos + 8 * i) : -1;
   }
+  /** name_idx (a string_ids index, not checked) of method_ids index `i`, or -1 for a bad method index. */
+  methodNameIdx(i: number): number {
+    return i >= 0 && i < this.methods ? u32(this.bytes, this.methodIdsPos + 8 * i + 4) : -1;
+  }
   /** Name of method_ids index `i`. */
   methodName(i: number): string {
     if (!(i >= 0 && i < this.methods)) {
@@ -311,6 +325,10 @@ export class DexFile {
   fieldClassIdx(i: number): number {
     return i >= 0 && i < this.fields ? u16(this.bytes, this.fieldIdsPos + 8 * i) : -1;
   }
+  /** name_idx (a string_ids index, not checked) of field_ids index `i`, or -1 for a bad field index. */
+  fieldNameIdx(i: number): number {
+    return i >= 0 && i < this.fields ? u32(this.bytes, this.fieldIdsPos + 8 * i + 4) : -1;
+  }
   /** Name of field_ids index `i`. */
   fieldName(i: number): string {
     if (!(i >= 0 && i < this.fields)) {
@@ -340,43 +358,71 @@ export class DexFile {
   /**
    * Calls `visit` for every method that has code, in class_defs order (direct methods, then
    * virtual ones), with the strings, invokes, field reads and call sites of its instructions.
-   * Damaged class_data or code_items are skipped with an anomaly.
+   * Damaged class_data or code_items are skipped with an anomaly. Each visit gets fresh
+   * arrays it may keep; codeCursor() is the allocation-free form.
    */
   walkCode(visit: CodeVisitor): void {
-    const { bytes } = this;
-    const { dataBase, end } = this.layout;
-    let unusedOpcodes = 0, quickenedOpcodes = 0;
-    for (const cd of this.classes) {
-      if (cd.classDataOff === 0) continue;
-      const pos = dataBase + cd.classDataOff;
-      if (pos >= end) { this.note(`class_defs[${cd.index}] class_data_off 0x${cd.classDataOff.toString(16)} outside the file`); continue; }
-      const data = parseClassData(bytes, pos, end, this.methods);
-      if (data.problem) this.note(`class_defs[${cd.index}] ${cd.descriptor}: ${data.problem}`, pos);
-      for (const m of data.methods) {
-        if (m.codeOff === 0) continue;
-        const codePos = dataBase + m.codeOff;
-        const code = codePos < end ? this.readCodeItem(bytes, codePos, end) : `code_off 0x${m.codeOff.toString(16)} outside the file`;
-        const methodName = this.methodName(m.methodIdx);
-        if (typeof code === 'string') { this.note(`${cd.descriptor}->${methodName}: ${code}`, codePos < end ? codePos : undefined); continue; }
-        if (code.insnsUnits > LIMITS.MAX_CODE_UNITS) {
-          this.note(`${cd.descriptor}->${methodName}: insns_size ${code.insnsUnits} over MAX_CODE_UNITS; method skipped`, codePos);
-          continue;
-        }
-        const refs = emptyRefs();
-        const problem = walkInsns(bytes, code.insnsPos, code.insnsUnits, refs);
-        if (problem) this.note(`${cd.descriptor}->${methodName}: ${problem}`, code.insnsPos);
-        unusedOpcodes += refs.unusedOpcodes;
-        quickenedOpcodes += refs.quickenedOpcodes;
-        visit({
-          classDef: cd, classDescriptor: cd.descriptor, methodIdx: m.methodIdx, methodName,
-          accessFlags: m.accessFlags, codeOffset: this.base + codePos,
-          strings: refs.strings, invokes: refs.invokes, fieldReads: refs.fieldReads, callSites: refs.callSites,
-          unusedOpcodes: refs.unusedOpcodes, quickenedOpcodes: refs.quickenedOpcodes,
-        });
+    const c = this.codeCursor();
+    const refs = c.refs;
+    while (c.next()) {
+      visit({
+        classDef: c.classDef, classDescriptor: c.classDef.descriptor, methodIdx: c.methodIdx, methodName: c.name(),
+        accessFlags: c.accessFlags, codeOffset: this.base + c.codePos,
+        strings: Array.from(refs.strings.subarray(0, refs.stringCount)),
+        invokes: Array.from(refs.invokes.subarray(0, refs.invokeCount)),
+        fieldReads: Array.from(refs.fieldReads.subarray(0, refs.fieldReadCount)),
+        callSites: Array.from(refs.callSites.subarray(0, refs.callSiteCount)),
+        unusedOpcodes: refs.unusedOpcodes, quickenedOpcodes: refs.quickenedOpcodes,
+      });
+    }
+  }
+
+  /** A cursor over the methods with code (what walkCode visits), reusing its buffers from one method to the next. */
+  codeCursor(): CodeCursor { return new CodeCursor(this); }
+
+  /**
+   * Where each string's bytes are, for callers that look at the bytes of every string before
+   * (or instead of) decoding it. Computed once. Every string that is not plain, well-formed
+   * ASCII is decoded here, in index order, so the anomalies it causes are recorded just as a
+   * loop over string(i) would record them; the rest cannot cause any.
+   */
+  scanStrings(): StringSpans {
+    if (this.stringSpans) return this.stringSpans;
+    const n = this.strings;
+    const pos = new Int32Array(n);
+    const length = new Int32Array(n);
+    const b = this.bytes;
+    const end = this.layout.end;
+    const dataBase = this.layout.dataBase;
+    for (let i = 0; i < n; i++) {
+      let p = dataBase + u32(b, this.stringIdsPos + 4 * i);
+      pos[i] = -1;
+      if (p >= end) { this.string(i); continue; }
+      // utf16_size, read as string(i) reads it.
+      let utf16Size = 0, shift = 0, byte = 0x80;
+      for (let k = 0; k < 5 && p < end && (byte & 0x80); k++, shift += 7) {
+        byte = b[p++];
+        utf16Size |= (byte & 0x7f) << shift;
+      }
+      utf16Size >>>= 0;
+      let q = p;
+      let high = 0;
+      while (q < end) {
+        const c = b[q];
+        if (c === 0) break;
+        high |= c;
+        q++;
+      }
+      // Plain ASCII, terminated, and as long as utf16_size says: string(i) would record nothing.
+      if (q < end && high < 0x80 && q - p === utf16Size) {
+        pos[i] = p;
+        length[i] = q - p;
+      } else {
+        this.string(i);
       }
     }
-    if (unusedOpcodes > 0) this.note(`${unusedOpcodes} unused opcodes in code (never emitted by a compiler: hand-made or obfuscated bytecode)`);
-    if (quickenedOpcodes > 0) this.note(`${quickenedOpcodes} quickened opcodes (dex from an odex/vdex of Android 8..11; invoke-virtual-quick targets are vtable slots and are not resolved)`);
+    this.stringSpans = { pos, length };
+    return this.stringSpans;
   }
 
   /** Dotted class name of a class_def ("com.example.Reg"; nested classes keep '$'). */
