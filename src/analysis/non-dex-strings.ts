@@ -259,6 +259,11 @@ for (const ch of '.:/*#@!?(') UNIT_CLASS[ch.charCodeAt(0)] |= LEAD;
 for (const ch of '/?#') UNIT_CLASS[ch.charCodeAt(0)] |= PATH;
 for (const ch of '.:sSmM') UNIT_CLASS[ch.charCodeAt(0)] |= TRIGGER;
 
+/** A byte that ends a token for mayHoldNarrow: an ASCII separator, or any non-ASCII byte. */
+function isSepByte(c: number): boolean {
+  return c >= 0x80 || (UNIT_CLASS[c] & SEP) !== 0;
+}
+
 function isDigit(c: number): boolean {
   return c >= 0x30 && c <= 0x39;
 }
@@ -319,6 +324,14 @@ function* xmlLines(el: XmlElement, depth = 0): Generator<string> {
 // real StringPool, so the text is exactly what parseArsc and parseAxml would give.
 
 const NO_INDEX = 0xffffffff;
+
+/** Little-endian reads; every caller stays inside the data, as the parsers it mirrors do. */
+function rd16(b: Uint8Array, p: number): number {
+  return b[p] | (b[p + 1] << 8);
+}
+function rd32(b: Uint8Array, p: number): number {
+  return (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16)) + b[p + 3] * 0x1000000;
+}
 /** sizeof(ResTable_header), and ResTable_package without typeIdOffset (parse-arsc.ts). */
 const ARSC_HEADER_SIZE = 12;
 const ARSC_PACKAGE_HEADER_MIN = 284;
@@ -334,16 +347,16 @@ const AXML_MIN_EXT_SIZE: Record<number, number> = {
 /** Where a pool's strings are, with parseStringPool's clamping (string-pool.ts); null when it has none. */
 interface PoolLayout { count: number; wide: boolean; entriesPos: number; dataStart: number; poolChars: number }
 
-function poolLayout(dv: DataView, pos: number, available: number): PoolLayout | null {
+function poolLayout(b: Uint8Array, pos: number, available: number): PoolLayout | null {
   if (available < STRING_POOL_HEADER_SIZE) return null;
-  const headerSize = dv.getUint16(pos + 2, true);
-  let size = dv.getUint32(pos + 4, true);
+  const headerSize = rd16(b, pos + 2);
+  let size = rd32(b, pos + 4);
   if (size > available) size = available;
-  let count = dv.getUint32(pos + 8, true);
-  const styleCount = dv.getUint32(pos + 12, true);
-  const wide = (dv.getUint32(pos + 16, true) & UTF8_FLAG) === 0;
-  const stringsStart = dv.getUint32(pos + 20, true);
-  const stylesStart = dv.getUint32(pos + 24, true);
+  let count = rd32(b, pos + 8);
+  const styleCount = rd32(b, pos + 12);
+  const wide = (rd32(b, pos + 16) & UTF8_FLAG) === 0;
+  const stringsStart = rd32(b, pos + 20);
+  const stylesStart = rd32(b, pos + 24);
   const entriesPos = headerSize < STRING_POOL_HEADER_SIZE || headerSize > size ? pos + STRING_POOL_HEADER_SIZE : pos + headerSize;
   const end = pos + size;
   count = Math.min(count, Math.floor(Math.max(0, end - entriesPos) / 4));
@@ -353,14 +366,19 @@ function poolLayout(dv: DataView, pos: number, available: number): PoolLayout | 
   return { count, wide, entriesPos, dataStart, poolChars: Math.floor((dataEnd - dataStart) / (wide ? 2 : 1)) };
 }
 
+const SMS_WORD = /sms|mms|short/gi;
+
+/** The byte span [spanStart, spanEnd) of one pool string, set by poolStringSpan. */
+let spanStart = 0, spanEnd = 0;
+
 /**
- * Whether string `index` of the pool can hold an endpoint: its bytes as StringPool.get decodes them
- * (same offsets, length prefixes and clamping), tested by mayHoldEndpoint. False for strings get() gives as null.
+ * Sets the span of string `index` as StringPool.get decodes it (same offsets, length prefixes and
+ * clamping); false for the strings get() gives as null.
  */
-function poolStringMayHold(b: Uint8Array, dv: DataView, l: PoolLayout, index: number): boolean {
+function poolStringSpan(b: Uint8Array, l: PoolLayout, index: number): boolean {
   if (index >= l.count) return false;
   const charSize = l.wide ? 2 : 1;
-  const unit = Math.floor(dv.getUint32(l.entriesPos + index * 4, true) / charSize);
+  const unit = Math.floor(rd32(b, l.entriesPos + index * 4) / charSize);
   if (unit >= l.poolChars - 1) return false;
   let p = l.dataStart + unit * charSize;
   const limit = l.dataStart + l.poolChars * charSize;
@@ -370,29 +388,117 @@ function poolStringMayHold(b: Uint8Array, dv: DataView, l: PoolLayout, index: nu
     if (p >= limit) return false;
     let n = b[p++];
     if (n & 0x80) { if (p >= limit) return false; n = ((n & 0x7f) << 8) | b[p++]; }
-    return mayHoldEndpoint(b, p, Math.min(p + n, limit), false);
+    spanStart = p; spanEnd = Math.min(p + n, limit);
+    return true;
   }
   if (p + 2 > limit) return false;
-  let n = dv.getUint16(p, true); p += 2;
+  let n = rd16(b, p); p += 2;
   if (n & 0x8000) {
     if (p + 2 > limit) return false;
-    n = ((n & 0x7fff) << 16) | dv.getUint16(p, true); p += 2;
+    n = ((n & 0x7fff) << 16) | rd16(b, p); p += 2;
   }
   if (p + n * 2 > limit) n = Math.floor((limit - p) / 2);
-  return mayHoldEndpoint(b, p, p + n * 2, true);
+  spanStart = p; spanEnd = p + n * 2;
+  return true;
 }
 
-/** parseStringPool's pool at `pos` and a filter over its strings, cached per index. */
-function pooled(bytes: Uint8Array, dv: DataView, pos: number, size: number, path: string, stage: string) {
+/** Whether string `index` of the pool can hold an endpoint (mayHoldEndpoint over its span). */
+function poolStringMayHold(b: Uint8Array, l: PoolLayout, index: number): boolean {
+  return poolStringSpan(b, l, index) && mayHoldEndpoint(b, spanStart, spanEnd, l.wide);
+}
+
+// Scratch arrays, reused: typed-array allocation costs more than the work for a small pool. Every
+// use is synchronous and ends before the next pool is looked at.
+let scratchIds = new Int32Array(256), scratchStarts = new Int32Array(256), scratchEnds = new Int32Array(256);
+let scratchMarks = new Uint8Array(256);
+
+function spanScratch(n: number) {
+  if (scratchIds.length < n) {
+    const size = Math.max(n, scratchIds.length * 2);
+    scratchIds = new Int32Array(size); scratchStarts = new Int32Array(size); scratchEnds = new Int32Array(size);
+  }
+  return { ids: scratchIds, starts: scratchStarts, ends: scratchEnds };
+}
+
+/** Zeroed marks for n strings (the same array each time). */
+function markScratch(n: number): Uint8Array {
+  if (scratchMarks.length < n) scratchMarks = new Uint8Array(Math.max(n, scratchMarks.length * 2));
+  scratchMarks.fill(0, 0, n);
+  return scratchMarks;
+}
+
+/**
+ * Marks (1) every string of a UTF-8 pool that can hold an endpoint (mayHoldEndpoint), found with
+ * native searches over the whole string data rather than a loop over every byte: "://" and
+ * "sms"/"mms"/"short" (any case) decide alone, and around a '.' that a TLD or a digit follows only
+ * its token is tested. Null when the spans are not in index order without overlaps (then the
+ * caller tests string by string).
+ */
+function poolCandidates(b: Uint8Array, l: PoolLayout): Uint8Array | null {
+  const { ids, starts, ends } = spanScratch(l.count);
+  const taken = markScratch(l.count);
+  let m = 0;
+  for (let i = 0; i < l.count; i++) {
+    if (!poolStringSpan(b, l, i)) continue;
+    if (m > 0 && spanStart < ends[m - 1]) return null;
+    ids[m] = i; starts[m] = spanStart; ends[m] = spanEnd; m++;
+  }
+  if (m === 0) return taken;
+  const base = starts[0], end = ends[m - 1];
+  const text = Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1', base, end);
+  /** The span holding byte x, or -1. */
+  const spanAt = (x: number): number => {
+    let lo = 0, hi = m - 1;
+    while (lo < hi) { // the last span starting at or before x
+      const mid = (lo + hi + 1) >>> 1;
+      if (starts[mid] <= x) lo = mid; else hi = mid - 1;
+    }
+    return starts[lo] <= x && x < ends[lo] ? lo : -1;
+  };
+  const takeAt = (x: number, length: number) => {
+    const j = spanAt(x);
+    if (j >= 0 && x + length <= ends[j]) taken[ids[j]] = 1;
+  };
+  for (let k = text.indexOf('://'); k >= 0; k = text.indexOf('://', k + 1)) takeAt(base + k, 3);
+  // Non-unicode /i folds no Latin-1 letter to ASCII, so this finds exactly the ASCII words.
+  SMS_WORD.lastIndex = 0;
+  for (let w = SMS_WORD.exec(text); w !== null; w = SMS_WORD.exec(text)) takeAt(base + w.index, w[0].length);
+  let checked = 0;
+  for (let k = text.indexOf('.'); k >= 0; k = text.indexOf('.', k + 1)) {
+    const x = base + k;
+    if (x < checked) continue;
+    // mayHoldNarrow's dot rules need a digit or 2+ letters a-z right after the dot.
+    const c1 = x + 1 < end ? b[x + 1] : 0;
+    if (!(isDigit(c1) || (c1 >= 0x61 && c1 <= 0x7a && x + 2 < end && b[x + 2] >= 0x61 && b[x + 2] <= 0x7a))) continue;
+    const j = spanAt(x);
+    if (j < 0 || taken[ids[j]] === 1) continue;
+    let from = x;
+    while (from > starts[j] && !isSepByte(b[from - 1])) from--;
+    let to = x + 1;
+    while (to < ends[j] && !isSepByte(b[to])) to++;
+    checked = to;
+    if (mayHoldNarrow(b, from, to)) taken[ids[j]] = 1;
+  }
+  return taken;
+}
+
+/** parseStringPool's pool at `pos` and a filter over its strings (mayHoldEndpoint), cached per index. */
+function pooled(bytes: Uint8Array, pos: number, size: number, path: string, stage: string) {
   const pool = parseStringPool(bytes, pos, size, 0, path, stage, []);
-  const layout = poolLayout(dv, pos, size);
-  const seen = layout ? new Uint8Array(layout.count) : null; // 0 unknown, 1 may hold, 2 cannot
+  const layout = poolLayout(bytes, pos, size);
+  const count = layout ? layout.count : 0;
+  let seen: Uint8Array | null = null; // 0 unknown, 1 may hold, 2 cannot (scratch: used within one document's walk)
   const mayHold = (index: number): boolean => {
-    if (!layout || !seen || index >= layout.count) return false;
-    if (seen[index] === 0) seen[index] = poolStringMayHold(bytes, dv, layout, index) ? 1 : 2;
+    if (!layout || index >= count) return false;
+    if (seen === null) {
+      const taken = layout.wide ? null : poolCandidates(bytes, layout);
+      if (taken !== null) for (let i = 0; i < count; i++) taken[i] = taken[i] === 1 ? 1 : 2;
+      seen = taken ?? markScratch(count);
+    }
+    if (seen[index] === 0) seen[index] = poolStringMayHold(bytes, layout, index) ? 1 : 2;
     return seen[index] === 1;
   };
-  return { pool, count: layout ? layout.count : 0, mayHold };
+  return { pool, count, mayHold };
 }
 
 /**
@@ -401,11 +507,14 @@ function pooled(bytes: Uint8Array, dv: DataView, pos: number, size: number, path
  * caller has parsed the table already, so the bytes are known to parse.
  */
 function scanArscStrings(bytes: Uint8Array, path: string, loc: CodeLocation, sink: Sink): void {
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const b = bytes;
   const scanPool = (pos: number, size: number) => {
-    const { pool, count, mayHold } = pooled(bytes, dv, pos, size, path, 'arsc');
-    for (let i = 0; i < count; i++) {
-      if (!mayHold(i)) continue;
+    const pool = parseStringPool(bytes, pos, size, 0, path, 'arsc', []);
+    const layout = poolLayout(bytes, pos, size);
+    if (layout === null) return;
+    const taken = layout.wide ? null : poolCandidates(bytes, layout);
+    for (let i = 0; i < layout.count; i++) {
+      if (taken !== null ? taken[i] !== 1 : !poolStringMayHold(bytes, layout, i)) continue;
       const s = pool.get(i);
       if (s !== null) scanText(s, loc, sink);
     }
@@ -413,28 +522,28 @@ function scanArscStrings(bytes: Uint8Array, path: string, loc: CodeLocation, sin
   // LoadedArsc's ChunkIterator: the usable chunk size, or -1 when the walk stops.
   const chunkSize = (p: number, limit: number): number => {
     if (limit - p < 8) return -1;
-    const hs = dv.getUint16(p + 2, true), size = dv.getUint32(p + 4, true);
+    const hs = rd16(b, p + 2), size = rd32(b, p + 4);
     return hs < 8 || size < hs || size > limit - p ? -1 : size;
   };
-  const end = Math.min(dv.getUint32(4, true), bytes.length);
-  let headerSize = dv.getUint16(2, true);
+  const end = Math.min(rd32(b, 4), bytes.length);
+  let headerSize = rd16(b, 2);
   if (headerSize < ARSC_HEADER_SIZE || headerSize > end) headerSize = ARSC_HEADER_SIZE;
   let global = false;
   for (let pos = headerSize; pos < end;) {
     const size = chunkSize(pos, end);
     if (size < 0) break;
-    const type = dv.getUint16(pos, true);
+    const type = rd16(b, pos);
     if (type === RES_STRING_POOL_TYPE) {
       if (!global) scanPool(pos, size); // the first global pool wins
       global = true;
     } else if (type === RES_TABLE_PACKAGE_TYPE) {
-      const hs = dv.getUint16(pos + 2, true);
+      const hs = rd16(b, pos + 2);
       if (hs >= ARSC_PACKAGE_HEADER_MIN && hs <= size) {
-        const typeStringsOff = dv.getUint32(pos + 268, true), keyStringsOff = dv.getUint32(pos + 276, true);
+        const typeStringsOff = rd32(b, pos + 268), keyStringsOff = rd32(b, pos + 276);
         for (let p = pos + hs; p < pos + size;) {
           const csize = chunkSize(p, pos + size);
           if (csize < 0) break;
-          if (dv.getUint16(p, true) === RES_STRING_POOL_TYPE && (p - pos === typeStringsOff || p - pos === keyStringsOff)) scanPool(p, csize);
+          if (rd16(b, p) === RES_STRING_POOL_TYPE && (p - pos === typeStringsOff || p - pos === keyStringsOff)) scanPool(p, csize);
           p += csize;
         }
       }
@@ -455,9 +564,8 @@ interface AxmlElement { ext: number; attributeStart: number; attributeSize: numb
  */
 function axmlEndpointLines(bytes: Uint8Array, path: string): string[] | null {
   if (bytes.length > LIMITS.MAX_AXML_BYTES || bytes.length < 8) return null;
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const u16 = (p: number) => dv.getUint16(p, true);
-  const u32 = (p: number) => dv.getUint32(p, true);
+  const u16 = (p: number) => rd16(bytes, p);
+  const u32 = (p: number) => rd32(bytes, p);
   const fileType = u16(0);
   let headerSize = u16(2);
   let dataEnd = u32(4);
@@ -480,7 +588,7 @@ function axmlEndpointLines(bytes: Uint8Array, path: string): string[] | null {
       if (type >= RES_XML_FIRST_CHUNK_TYPE && type <= RES_XML_LAST_CHUNK_TYPE) { firstNode = pos; break; }
       return null;
     }
-    if (type === RES_STRING_POOL_TYPE) strings = pooled(bytes, dv, pos, size, path, 'axml'); // the last one wins
+    if (type === RES_STRING_POOL_TYPE) strings = pooled(bytes, pos, size, path, 'axml'); // the last one wins
     else if (type >= RES_XML_FIRST_CHUNK_TYPE && type <= RES_XML_LAST_CHUNK_TYPE) { firstNode = pos; break; }
     pos += size;
   }
