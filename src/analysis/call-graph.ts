@@ -1,13 +1,12 @@
 // The app-internal call graph ("com.a.B.m" → the app's own methods it invokes) with integer
-// method ids. Method names are stored once, sorted, so an id's order is its name's order:
-// searches that must be deterministic (rules/link.ts visits callers in name order) compare
-// integers, and a name is found by binary search without building a Map. Edges are (caller,
-// callee) id pairs in an Int32Array; adjacency lists are built on first use (most apps' graphs
-// are never searched). The plain {nodes, edges} form (PackedCalls) crosses threads cheaply and is
-// how every app's graph waits for a ROM's rules.
+// method ids: each name is stored once and edges are (caller, callee) id pairs in an Int32Array.
+// Building one is cheap (ids in the order names are met); sorting the names and adjacency lists
+// happens only for the few graphs a rule searches (inNameOrder), since searches must visit
+// callers in name order to give the same answer on every run. The plain {nodes, edges} form
+// (PackedCalls) crosses threads cheaply and is how every app's graph waits for a ROM's rules.
 
 export interface PackedCalls {
-  /** Method names, sorted ascending, unique. */
+  /** Method names, unique. */
   nodes: string[];
   /** Pairs of indices into `nodes`: caller, callee, caller, callee, … */
   edges: Int32Array;
@@ -16,36 +15,66 @@ export interface PackedCalls {
 /** Adjacency in compressed form: the neighbours of id i are list[start[i] .. start[i + 1]), ascending, unique. */
 interface Adjacency { start: Int32Array; list: Int32Array }
 
+/** Collects names and edges; `id` gives each distinct name the next id. */
+export class CallGraphBuilder {
+  private readonly index = new Map<string, number>();
+  private readonly nodes: string[] = [];
+  private edges = new Int32Array(64);
+  private count = 0;
+
+  id(name: string): number {
+    let i = this.index.get(name);
+    if (i === undefined) { i = this.nodes.length; this.nodes.push(name); this.index.set(name, i); }
+    return i;
+  }
+
+  add(from: number, to: number): void {
+    if (this.count + 2 > this.edges.length) {
+      const grown = new Int32Array(this.edges.length * 2);
+      grown.set(this.edges);
+      this.edges = grown;
+    }
+    this.edges[this.count++] = from;
+    this.edges[this.count++] = to;
+  }
+
+  build(): CallGraph {
+    return this.count ? new CallGraph(this.nodes, this.edges.slice(0, this.count)) : CallGraph.EMPTY;
+  }
+}
+
 export class CallGraph implements PackedCalls {
-  static readonly EMPTY = new CallGraph([], new Int32Array(0));
+  static readonly EMPTY = new CallGraph([], new Int32Array(0), true);
 
   private out: Adjacency | null = null;
   private in: Adjacency | null = null;
+  private index: Map<string, number> | null = null;
+  private sorted: CallGraph | null;
 
-  /** `nodes` must be sorted and unique and `edges` index into it (use `fromPairs` otherwise). */
-  constructor(readonly nodes: string[], readonly edges: Int32Array) {}
-
-  static from(packed: PackedCalls): CallGraph {
-    return packed.nodes.length ? new CallGraph(packed.nodes, packed.edges) : CallGraph.EMPTY;
+  /** `edges` index into `nodes`; `nameOrder` says the nodes are already sorted. */
+  constructor(readonly nodes: string[], readonly edges: Int32Array, nameOrder = false) {
+    this.sorted = nameOrder ? this : null;
   }
 
-  /** A graph of caller → callee name pairs, in any order, duplicates allowed. */
-  static fromPairs(pairs: Iterable<[string, string]>): CallGraph {
-    const names = new Set<string>();
-    const list: [string, string][] = [];
-    for (const p of pairs) { names.add(p[0]); names.add(p[1]); list.push(p); }
-    if (!list.length) return CallGraph.EMPTY;
-    const nodes = [...names].sort();
-    const id = new Map(nodes.map((n, i) => [n, i]));
-    const edges = new Int32Array(list.length * 2);
-    list.forEach(([from, to], k) => { edges[2 * k] = id.get(from)!; edges[2 * k + 1] = id.get(to)!; });
-    return new CallGraph(nodes, edges);
+  static from(packed: PackedCalls): CallGraph {
+    return packed.edges.length ? new CallGraph(packed.nodes, packed.edges) : CallGraph.EMPTY;
+  }
+
+  /** A graph of caller → callee name pairs, duplicates allowed. */
+  static fromPairs(pairs: Iterable<readonly [string, string]>): CallGraph {
+    const b = new CallGraphBuilder();
+    for (const [from, to] of pairs) b.add(b.id(from), b.id(to));
+    return b.build();
   }
 
   static fromMap(calls: Map<string, Set<string>>): CallGraph {
-    const pairs: [string, string][] = [];
-    for (const [caller, callees] of calls) for (const callee of callees) pairs.push([caller, callee]);
-    return CallGraph.fromPairs(pairs);
+    const b = new CallGraphBuilder();
+    for (const [caller, callees] of calls) {
+      if (!callees.size) continue;
+      const from = b.id(caller);
+      for (const callee of callees) b.add(from, b.id(callee));
+    }
+    return b.build();
   }
 
   /** The plain form for postMessage (a class instance would arrive without its methods). */
@@ -53,34 +82,38 @@ export class CallGraph implements PackedCalls {
 
   get size(): number { return this.nodes.length; }
 
-  /** Id of a method name, or -1. */
-  idOf(name: string): number {
-    let lo = 0, hi = this.nodes.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const n = this.nodes[mid];
-      if (n === name) return mid;
-      if (n < name) lo = mid + 1; else hi = mid - 1;
-    }
-    return -1;
+  /** The same graph with ids in name order, so that ascending ids (and adjacency lists) are in name order. */
+  inNameOrder(): CallGraph {
+    if (this.sorted) return this.sorted;
+    const order = this.nodes.map((_, i) => i).sort((a, b) => (this.nodes[a] < this.nodes[b] ? -1 : 1));
+    const newId = new Int32Array(this.nodes.length);
+    order.forEach((old, i) => { newId[old] = i; });
+    const edges = this.edges.map((id) => newId[id]);
+    return (this.sorted = new CallGraph(order.map((i) => this.nodes[i]), edges, true));
   }
 
-  /** Ids this method calls, ascending (so in name order). */
+  /** Id of a method name, or -1. */
+  idOf(name: string): number {
+    this.index ??= new Map(this.nodes.map((n, i) => [n, i]));
+    return this.index.get(name) ?? -1;
+  }
+
+  /** Ids this method calls, ascending. */
   callees(id: number): Int32Array { return neighbours(this.out ??= adjacency(this.nodes.length, this.edges, 0), id); }
   /** Ids that call this method, ascending; calls of a method to itself are left out. */
   callers(id: number): Int32Array { return neighbours(this.in ??= adjacency(this.nodes.length, this.edges, 1, true), id); }
 
   /** This graph plus some caller → callee name pairs (e.g. hops the framework makes). */
-  withPairs(extra: [string, string][]): CallGraph {
+  withPairs(extra: readonly (readonly [string, string])[]): CallGraph {
     if (!extra.length) return this;
-    return CallGraph.fromPairs(this.namedPairs().concat(extra));
+    return CallGraph.fromPairs([...this.namedPairs(), ...extra]);
   }
 
   /** The union of two graphs (an app's dex and its odex/vdex code). */
   merge(other: CallGraph): CallGraph {
     if (!other.edges.length) return this;
     if (!this.edges.length) return other;
-    return CallGraph.fromPairs(this.namedPairs().concat(other.namedPairs()));
+    return CallGraph.fromPairs([...this.namedPairs(), ...other.namedPairs()]);
   }
 
   /**
@@ -88,20 +121,18 @@ export class CallGraph implements PackedCalls {
    * group vanish. `maxEdges` bounds the work on huge apps: later edges are left out.
    */
   grouped(group: (name: string) => string, maxEdges: number): CallGraph {
-    const groupOf = this.nodes.map(group);
-    const pairs: [string, string][] = [];
+    const b = new CallGraphBuilder();
+    const groupId = this.nodes.map((n) => b.id(group(n)));
     const n = Math.min(this.edges.length >> 1, maxEdges);
     for (let k = 0; k < n; k++) {
-      const from = groupOf[this.edges[2 * k]], to = groupOf[this.edges[2 * k + 1]];
-      if (from !== to) pairs.push([from, to]);
+      const from = groupId[this.edges[2 * k]], to = groupId[this.edges[2 * k + 1]];
+      if (from !== to) b.add(from, to);
     }
-    return CallGraph.fromPairs(pairs);
+    return b.build();
   }
 
-  private namedPairs(): [string, string][] {
-    const out: [string, string][] = new Array(this.edges.length >> 1);
-    for (let k = 0; k < out.length; k++) out[k] = [this.nodes[this.edges[2 * k]], this.nodes[this.edges[2 * k + 1]]];
-    return out;
+  private *namedPairs(): Generator<[string, string]> {
+    for (let k = 0; k + 1 < this.edges.length; k += 2) yield [this.nodes[this.edges[k]], this.nodes[this.edges[k + 1]]];
   }
 }
 

@@ -127,8 +127,8 @@ function pick(sites: Site[], key: string, byKey: (s: Site) => string): Site {
 }
 
 /** One level of the search: the common caller of both site sets nearest to them, as two paths. */
-function search(graph: CallGraph, reads: string[], nets: string[], maxDepth: number): { toRead: string[]; toNet: string[] } | null {
-  const ids = new SearchIds(graph);
+function search(calls: CallGraph, reads: string[], nets: string[], maxDepth: number): { toRead: string[]; toNet: string[] } | null {
+  const ids = new SearchIds(calls.inNameOrder());
   const fromReads = reverseBfs(reads, ids, maxDepth);
   const fromNets = reverseBfs(nets, ids, maxDepth);
   const m = meet(fromReads, fromNets, ids);
@@ -173,6 +173,7 @@ export function findLink(reads: Site[], nets: Site[], calls: CallGraph): Link | 
 export function findEntryPath(startClasses: string[], targets: Set<string>, calls: CallGraph): string[] | null {
   if (!startClasses.length || !targets.size) return null;
   const starts = new Set(startClasses.map(outerClass));
+  calls = calls.inNameOrder();
   const prev = new Map<number, number>();
   let frontier: number[] = [];
   // Ids ascend in name order: the search starts from the callers of the start classes, by name.
