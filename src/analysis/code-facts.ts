@@ -64,6 +64,16 @@ export function collectCodeFacts(dexes: DexFile[], watch: Map<string, string>): 
   const watchedNames = new Set<string>();
   for (const key of memberWatch.keys()) watchedNames.add(key.slice(key.lastIndexOf('.') + 1));
   const nameMatcher = new AsciiNameMatcher(watchedNames);
+  // The watched members by simple name, then by (normalized) owner.
+  const watchByName = new Map<string, Map<string, { api: string; category: string }>>();
+  for (const [key, w] of memberWatch) {
+    const dot = key.lastIndexOf('.');
+    if (dot < 0) continue; // "owner.name" always has a dot: such a key never matched
+    const simple = key.slice(dot + 1);
+    let owners = watchByName.get(simple);
+    if (!owners) { owners = new Map(); watchByName.set(simple, owners); }
+    owners.set(key.slice(0, dot), w);
+  }
 
   const classSet = new Set<string>();
   // Per file, the dotted name of each class_def (by ClassDef.index).
@@ -102,16 +112,18 @@ export function collectCodeFacts(dexes: DexFile[], watch: Map<string, string>): 
     const d = files[fileIndex];
     const classNames = dottedClasses[fileIndex];
     stringCount += d.strings;
+    const stringIdsSize = d.strings, typeCount = d.types, methodCount = d.methods, fieldCount = d.fields;
+
     // Every string is classified once, referenced by code or not. Plain ASCII strings are first
     // tested on their bytes (mayBeEndpoint, the watch's first bytes): most are never decoded.
     const { pos, length } = d.scanStrings();
     const bytes = d.bytes;
-    const epByString: (Endpoint | undefined)[] = new Array(d.strings);
+    // What a const-string of each string index reports (few strings do).
+    const epByString = new Map<number, Endpoint>();
+    const watchByString = new Map<number, string>();
     // 1 for the strings that are the simple name of a watched member.
-    const watchedName = new Uint8Array(d.strings);
-    const watchByString: (string | undefined)[] = new Array(d.strings);
-    let stringFacts = 0;
-    for (let i = 0; i < d.strings; i++) {
+    const watchedName = new Uint8Array(stringIdsSize);
+    for (let i = 0; i < stringIdsSize; i++) {
       const p = pos[i];
       if (p >= 0) {
         const n = length[i];
@@ -124,41 +136,67 @@ export function collectCodeFacts(dexes: DexFile[], watch: Map<string, string>): 
       if (cls) {
         let ep = endpoints.get(s);
         if (!ep) { ep = { value: s, host: cls.host, scheme: cls.scheme, kind: cls.kind, locations: [] }; endpoints.set(s, ep); }
-        epByString[i] = ep;
-        stringFacts++;
+        epByString.set(i, ep);
       }
       const cat = matchStringWatch(stringWatch, s);
-      if (cat !== undefined) { watchByString[i] = cat; stringFacts++; }
+      if (cat !== undefined) watchByString.set(i, cat);
     }
+    const stringFacts = epByString.size + watchByString.size > 0;
 
-    // Dotted class names per type index, and per method/field index the watch entry (null =
-    // none), resolved on first use: many call sites share few targets.
-    const dottedByType: (string | undefined)[] = new Array(d.types);
+    // Dotted class names per type index, built on first use.
+    const dottedByType: (string | undefined)[] = new Array(typeCount);
     const dottedType = (typeIdx: number) => {
       let s = dottedByType[typeIdx];
-      if (s === undefined) { s = descriptorToDotted(d.typeName(typeIdx)); if (typeIdx >= 0 && typeIdx < d.types) dottedByType[typeIdx] = s; }
+      if (s === undefined) { s = descriptorToDotted(d.typeName(typeIdx)); if (typeIdx >= 0 && typeIdx < typeCount) dottedByType[typeIdx] = s; }
       return s;
     };
+    // Per type_ids index: 0 = not looked up yet, 1 = a class of the app, 2 = not. The dex's own
+    // classes are known without a lookup.
+    const internalByType = new Uint8Array(typeCount);
+    for (const cd of d.classes) if (cd.classIdx < typeCount) internalByType[cd.classIdx] = 1;
     // Per method_ids / field_ids index: 0 = not resolved yet, 1 = nothing to report, 2 + k = watched[k].
     const watched: { api: string; category: string }[] = [];
-    const methodCount = d.methods, fieldCount = d.fields;
     const methodState = new Int32Array(methodCount);
-    // "owner.name" of the app's own methods, by method_ids index (undefined: not the app's, or not resolved yet).
-    const methodInternal: (string | undefined)[] = new Array(methodCount);
     const fieldState = new Int32Array(fieldCount);
     const resolve = (owner: string, simple: string): number => {
-      if (!watchedNames.has(simple)) return 1;
-      const w = memberWatch.get(normalize(`${owner}.${simple}`));
+      // `simple` is a watched name, so it holds no '$' or '.': normalize(`${owner}.${simple}`) is
+    // normalize(owner) + '.' + simple, and it splits at its last dot as the watch keys do.
+      const w = watchByName.get(simple)?.get(normalize(owner));
       if (!w) return 1;
       watched.push(w);
       return watched.length + 1;
     };
 
-    const typeCount = d.types, stringIdsSize = d.strings;
-    // Per type_ids index: 0 = not looked up yet, 1 = a class of the app, 2 = not.
-    const internalByType = new Uint8Array(typeCount);
-    let lastCallerClass = -1, lastCallerName = -1;
-    let lastCallees: Set<string> | undefined;
+    // The app's own methods are named "owner.name" in the call graph. Overloads share the name,
+    // and method_ids sorts them next to each other (by class, name, proto), so the name is
+    // built once per run of such ids: nameGroup[i] is the first id of i's run, plus 1 (0 = not
+    // known yet), and groupName[g] the name of run g (undefined: not the app's, or not resolved yet).
+    const nameGroup = new Int32Array(methodCount);
+    const groupName: (string | undefined)[] = new Array(methodCount);
+    // Per method_ids index: its name group plus 1 when the method is the app's own, else 0.
+    const internalGroup = new Int32Array(methodCount);
+    const groupOf = (idx: number): number => {
+      let g = nameGroup[idx];
+      if (g === 0) {
+        let first = idx;
+        const classIdx = d.methodClassIdx(idx), nameIdx = d.methodNameIdx(idx);
+        while (first > 0 && nameGroup[first - 1] === 0 && d.methodClassIdx(first - 1) === classIdx && d.methodNameIdx(first - 1) === nameIdx) first--;
+        g = first > 0 && d.methodClassIdx(first - 1) === classIdx && d.methodNameIdx(first - 1) === nameIdx ? nameGroup[first - 1] : first + 1;
+        for (let k = first; k <= idx; k++) nameGroup[k] = g;
+      }
+      return g - 1;
+    };
+    // App-internal calls as (caller id, callee name group) pairs, turned into `calls` after the
+    // walk in the same order as adding them one by one would. A caller id stands for a caller
+    // name: by its name group when the method is declared by the class walked (always, in a
+    // well-formed dex), else by the name itself.
+    const edges = new EdgeList();
+    const callerNames: string[] = [];
+    const callerIdByGroup = new Int32Array(methodCount).fill(-1);
+    const callerIdByName = new Map<string, number>();
+    // The caller id that last called each name group: a repeated call adds no pair.
+    const lastCaller = new Int32Array(methodCount).fill(-1);
+
     const cursor = d.codeCursor();
     const refs = cursor.refs;
     while (cursor.next()) {
@@ -166,10 +204,10 @@ export function collectCodeFacts(dexes: DexFile[], watch: Map<string, string>): 
       let loc: CodeLocation | undefined;
       let key = '';
       const stringRefs = refs.strings;
-      for (let k = 0, n = stringFacts > 0 ? refs.stringCount : 0; k < n; k++) {
+      for (let k = 0, n = stringFacts ? refs.stringCount : 0; k < n; k++) {
         const s = stringRefs[k];
-        const ep = epByString[s];
-        const cat = watchByString[s];
+        const ep = epByString.get(s);
+        const cat = watchByString.get(s);
         if (ep === undefined && cat === undefined) continue;
         if (!loc) {
           const cls = classNames[cursor.classDef.index], method = cursor.name();
@@ -179,7 +217,7 @@ export function collectCodeFacts(dexes: DexFile[], watch: Map<string, string>): 
         if (ep) addLoc(ep, loc, key);
         if (cat !== undefined) useApi(d.string(s), cat, loc, key);
       }
-      let callees: Set<string> | undefined;
+      let callerId = -1;
       let targets = refs.invokes;
       let targetCount = refs.invokeCount;
       // invoke-custom: the bootstrap method and, for lambdas, the implementation method it binds.
@@ -198,20 +236,27 @@ export function collectCodeFacts(dexes: DexFile[], watch: Map<string, string>): 
         let st = methodState[idx];
         if (st === 0) {
           const classIdx = d.methodClassIdx(idx);
-          const owner = dottedType(classIdx); // a bad type index is recorded each time, as the name lookup below
-          let internal = classIdx < typeCount ? internalByType[classIdx] : 0;
-          if (internal === 0) {
+          let owner: string | undefined;
+          let internal: number;
+          if (classIdx < typeCount) {
+            internal = internalByType[classIdx];
+            if (internal === 0) internal = internalByType[classIdx] = classSet.has(dottedType(classIdx)) ? 1 : 2;
+          } else {
+            owner = dottedType(classIdx); // records the bad index
             internal = classSet.has(owner) ? 1 : 2;
-            if (classIdx < typeCount) internalByType[classIdx] = internal;
           }
           const nameIdx = d.methodNameIdx(idx);
-          // The name is decoded only when the method is the app's own or may be watched.
+          st = 1;
+          // The names are looked at only when the method is the app's own or may be watched.
           if (internal === 1 || !(nameIdx < stringIdsSize) || watchedName[nameIdx] === 1) {
-            const simple = d.methodName(idx);
-            st = resolve(owner, simple);
-            if (internal === 1) methodInternal[idx] = `${owner}.${simple}`;
-          } else {
-            st = 1;
+            owner ??= dottedType(classIdx);
+            const simple = d.methodName(idx); // records a bad name index
+            if (nameIdx < stringIdsSize ? watchedName[nameIdx] === 1 : watchedNames.has(simple)) st = resolve(owner, simple);
+            if (internal === 1) {
+              const g = groupOf(idx);
+              groupName[g] ??= `${owner}.${simple}`;
+              internalGroup[idx] = g + 1;
+            }
           }
           methodState[idx] = st;
         }
@@ -223,23 +268,14 @@ export function collectCodeFacts(dexes: DexFile[], watch: Map<string, string>): 
           }
           useApi(watched[st - 2].api, watched[st - 2].category, loc, key);
         }
-        const internal = methodInternal[idx];
-        if (internal !== undefined) {
-          if (!callees) {
-            // Overloads share a caller name; they are usually walked one after the other.
-            const classIndex = cursor.classDef.index, nameIdx = d.methodNameIdx(cursor.methodIdx);
-            if (classIndex === lastCallerClass && nameIdx === lastCallerName) {
-              callees = lastCallees!;
-            } else {
-              const caller = `${classNames[classIndex]}.${cursor.name()}`;
-              callees = calls.get(caller);
-              if (!callees) { callees = new Set(); calls.set(caller, callees); }
-              lastCallerClass = classIndex;
-              lastCallerName = nameIdx;
-              lastCallees = callees;
-            }
+        const calleeGroup = internalGroup[idx];
+        if (calleeGroup !== 0) {
+          const callee = calleeGroup - 1;
+          if (callerId < 0) callerId = callerIdOf();
+          if (lastCaller[callee] !== callerId) {
+            lastCaller[callee] = callerId;
+            edges.push(callerId, callee);
           }
-          callees.add(internal);
         }
       }
       const fieldRefs = refs.fieldReads;
@@ -248,9 +284,14 @@ export function collectCodeFacts(dexes: DexFile[], watch: Map<string, string>): 
         if (!(f < fieldCount)) { d.fieldName(f); continue; }
         let st = fieldState[f];
         if (st === 0) {
-          const owner = dottedType(d.fieldClassIdx(f));
+          const owner = dottedType(d.fieldClassIdx(f)); // records a bad index
           const nameIdx = d.fieldNameIdx(f);
-          st = fieldState[f] = !(nameIdx < stringIdsSize) || watchedName[nameIdx] === 1 ? resolve(owner, d.fieldName(f)) : 1;
+          if (nameIdx < stringIdsSize) st = watchedName[nameIdx] === 1 ? resolve(owner, d.fieldName(f)) : 1;
+          else {
+            const simple = d.fieldName(f); // records the bad index
+            st = watchedNames.has(simple) ? resolve(owner, simple) : 1;
+          }
+          fieldState[f] = st;
         }
         if (st > 1) {
           if (!loc) {
@@ -261,6 +302,40 @@ export function collectCodeFacts(dexes: DexFile[], watch: Map<string, string>): 
           useApi(watched[st - 2].api, watched[st - 2].category, loc, key);
         }
       }
+    }
+
+    // Turn the pairs into `calls`.
+    const callerSets: (Set<string> | undefined)[] = new Array(callerNames.length);
+    const pairs = edges.pairs;
+    for (let k = 0, n = 2 * edges.count; k < n; k += 2) {
+      const callerId = pairs[k];
+      let callees = callerSets[callerId];
+      if (callees === undefined) {
+        const caller = callerNames[callerId];
+        callees = calls.get(caller);
+        if (!callees) { callees = new Set(); calls.set(caller, callees); }
+        callerSets[callerId] = callees;
+      }
+      callees.add(groupName[pairs[k + 1]]!);
+    }
+
+    /** The caller id of the method the cursor is on. */
+    function callerIdOf(): number {
+      const cd = cursor.classDef, methodIdx = cursor.methodIdx;
+      if (d.methodClassIdx(methodIdx) === cd.classIdx) {
+        const g = groupOf(methodIdx);
+        let id = callerIdByGroup[g];
+        if (id < 0) {
+          id = callerIdByGroup[g] = callerNames.length;
+          // Equal to the callee name of the group: "dotted class.name" either way.
+          callerNames.push(groupName[g] ??= `${classNames[cd.index]}.${cursor.name()}`);
+        }
+        return id;
+      }
+      const name = `${classNames[cd.index]}.${cursor.name()}`;
+      let id = callerIdByName.get(name);
+      if (id === undefined) { id = callerNames.length; callerNames.push(name); callerIdByName.set(name, id); }
+      return id;
     }
   }
 
@@ -273,7 +348,7 @@ export function collectCodeFacts(dexes: DexFile[], watch: Map<string, string>): 
     dex: files.map((d) => ({ name: d.name, strings: d.strings, classes: d.classes.length, methods: d.methods, version: d.version })),
     endpoints: endpointList,
     apis: apiList,
-    classNames: [...classSet].sort(cmp),
+    classNames: [...classSet].sort(), // default order = code-unit order, as cmp
     calls,
     stringCount,
   };
@@ -302,6 +377,22 @@ function watchFirstBytes(w: StringWatch): Uint8Array {
   return first;
 }
 
+/** A growable list of int pairs. */
+class EdgeList {
+  pairs = new Int32Array(1024);
+  count = 0;
+  push(a: number, b: number): void {
+    if (2 * this.count === this.pairs.length) {
+      const next = new Int32Array(2 * this.pairs.length);
+      next.set(this.pairs);
+      this.pairs = next;
+    }
+    this.pairs[2 * this.count] = a;
+    this.pairs[2 * this.count + 1] = b;
+    this.count++;
+  }
+}
+
 /** Tests undecoded plain ASCII strings for membership in a set of names, without decoding them. */
 class AsciiNameMatcher {
   /** By (length << 8 | first byte): the ASCII names of that length and first byte, as bytes. */
@@ -314,7 +405,9 @@ class AsciiNameMatcher {
       const key = (name.length << 8) | name.charCodeAt(0);
       let list = this.buckets.get(key);
       if (!list) { list = []; this.buckets.set(key, list); }
-      list.push(Uint8Array.from(name, (c) => c.charCodeAt(0)));
+      const bytes = new Uint8Array(name.length);
+      for (let k = 0; k < name.length; k++) bytes[k] = name.charCodeAt(k);
+      list.push(bytes);
     }
   }
 

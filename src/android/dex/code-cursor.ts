@@ -10,6 +10,7 @@
 import { LIMITS } from '../../io/limits.js';
 import { ClassDataBuffer } from './class-data.js';
 import { RefsBuffer, walkInsnsInto } from './code-walker.js';
+import { readStandardCodeItem, readStandardCodeItemInto, type CodeItemInsns } from './code-item.js';
 import type { ClassDef, DexFile } from './dex-file.js';
 
 export class CodeCursor {
@@ -26,6 +27,7 @@ export class CodeCursor {
   /** The placeholder name of a method whose name_idx is bad (recorded once), else null. */
   private badName: string | null = null;
   private readonly classData = new ClassDataBuffer();
+  private readonly codeItem: CodeItemInsns = { insnsPos: 0, insnsUnits: 0 };
   private classIndex = -1;
   private methodPos = 0;
   private unusedOpcodes = 0;
@@ -45,6 +47,7 @@ export class CodeCursor {
     const { bytes, classes } = dex;
     const { dataBase, end } = dex.layout;
     const data = this.classData;
+    const standard = dex.readCodeItem === readStandardCodeItem;
     for (;;) {
       while (this.methodPos < data.methodCount) {
         const k = this.methodPos++;
@@ -57,7 +60,10 @@ export class CodeCursor {
         // time it is looked up), but a good name is decoded only when asked for.
         this.badName = dex.methodNameIdx(methodIdx) < dex.strings ? null : dex.methodName(methodIdx);
         const codePos = dataBase + codeOff;
-        const code = codePos < end ? dex.readCodeItem(bytes, codePos, end) : `code_off 0x${codeOff.toString(16)} outside the file`;
+        let code: CodeItemInsns | string;
+        if (codePos >= end) code = `code_off 0x${codeOff.toString(16)} outside the file`;
+        else if (standard) code = readStandardCodeItemInto(bytes, codePos, end, this.codeItem) ?? this.codeItem;
+        else code = dex.readCodeItem(bytes, codePos, end);
         if (typeof code === 'string') {
           dex.note(`${cd.descriptor}->${this.name()}: ${code}`, codePos < end ? codePos : undefined);
           continue;

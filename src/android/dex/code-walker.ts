@@ -27,12 +27,16 @@ export interface InsnRefs {
 
 // Module-local copies: hot loops then read plain locals, not (possibly getter-backed) import bindings.
 const UNITS: Uint8Array = OPCODE_UNITS.slice();
-const UNUSED: Uint8Array = UNUSED_OPCODE.slice();
-const QUICK: Uint8Array = QUICK_OPCODE.slice();
-/** What the walker does with each opcode: 0 nothing, 1 string16, 2 string32, 3 invoke, 4 field read, 5 call site. */
-const ACTION: Uint8Array = buildActions();
+/**
+ * One lookup per instruction: bits 0..2 say what the walker does with the opcode (0 nothing,
+ * 1 string16, 2 string32, 3 invoke, 4 field read, 5 call site), bit 3 marks an unused opcode,
+ * bit 4 a quickened one.
+ */
+const INFO_UNUSED = 8;
+const INFO_QUICK = 16;
+const INFO: Uint8Array = buildInfo();
 
-function buildActions(): Uint8Array {
+function buildInfo(): Uint8Array {
   const a = new Uint8Array(256);
   a[OP_CONST_STRING] = 1;
   a[OP_CONST_STRING_JUMBO] = 2;
@@ -44,6 +48,11 @@ function buildActions(): Uint8Array {
   for (let op = OP_IGET_FIRST; op <= OP_IGET_LAST; op++) a[op] = 4;
   a[OP_INVOKE_CUSTOM] = 5;
   a[OP_INVOKE_CUSTOM_RANGE] = 5;
+  for (let op = 1; op < 256; op++) {
+    // An opcode is either unused, quickened or one the walker reads, never two of these.
+    if (UNUSED_OPCODE[op]) a[op] |= INFO_UNUSED;
+    else if (QUICK_OPCODE[op]) a[op] |= INFO_QUICK;
+  }
   return a;
 }
 
@@ -138,15 +147,16 @@ export function walkInsnsInto(bytes: Uint8Array, pos: number, units: number, out
       }
     } else {
       width = UNITS[op];
-      if (UNUSED[op]) unused++;
-      else if (QUICK[op]) quickened++;
+      const info = INFO[op];
+      if (info & INFO_UNUSED) unused++;
+      else if (info & INFO_QUICK) quickened++;
     }
     if (pc + width > units) {
       problem = `instruction 0x${op.toString(16).padStart(2, '0')} (${width} units) at pc 0x${pc.toString(16)} runs past the end of the code (${units} units)`;
       break;
     }
     if (starts) starts.push(pc);
-    const action = ACTION[op];
+    const action = INFO[op] & 7;
     if (action !== 0) {
       const idx = bytes[p + 2] | (bytes[p + 3] << 8);
       if (action === 3) {

@@ -19,10 +19,12 @@ import { parseDexHeader, DEX_CONTAINER_VERSION, type DexHeader } from './header.
 import { decodeMutf8, MUTF8_MALFORMED, MUTF8_UNTERMINATED, MUTF8_FOUR_BYTE } from './mutf8.js';
 import type { InsnRefs } from './code-walker.js';
 import { CodeCursor } from './code-cursor.js';
+import { readStandardCodeItem, type CodeItemInsns } from './code-item.js';
 
 import { descriptorToDotted } from './descriptor.js';
 
-export { descriptorToDotted };
+export { descriptorToDotted, readStandardCodeItem, type CodeItemInsns };
+export { readStandardCodeItemInto } from './code-item.js';
 
 /** map_item type codes (spec: "Type codes"). */
 export const TYPE_CALL_SITE_ID_ITEM = 0x0007;
@@ -48,7 +50,6 @@ export interface DexLayout {
   readCodeItem?: (bytes: Uint8Array, pos: number, end: number) => CodeItemInsns | string;
 }
 
-export interface CodeItemInsns { insnsPos: number; insnsUnits: number }
 
 export interface MapItem { type: number; size: number; offset: number }
 
@@ -93,15 +94,6 @@ export interface StringSpans { pos: Int32Array; length: Int32Array }
 function u16(b: Uint8Array, p: number): number { return b[p] | (b[p + 1] << 8); }
 function u32(b: Uint8Array, p: number): number {
   return (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24)) >>> 0;
-}
-
-/** The standard DEX code_item: registers, ins, outs, tries (u16 each), debug_info_off, insns_size (u32), insns. */
-export function readStandardCodeItem(bytes: Uint8Array, pos: number, end: number): CodeItemInsns | string {
-  if (pos + 16 > end) return `code_item header at 0x${pos.toString(16)} runs past the end`;
-  const insnsUnits = u32(bytes, pos + 12);
-  const insnsPos = pos + 16;
-  if (insnsUnits > (end - insnsPos) / 2) return `code_item insns_size ${insnsUnits} at 0x${pos.toString(16)} runs past the end`;
-  return { insnsPos, insnsUnits };
 }
 
 export class DexFile {
@@ -405,18 +397,22 @@ export class DexFile {
         utf16Size |= (byte & 0x7f) << shift;
       }
       utf16Size >>>= 0;
+      // Plain ASCII, terminated right after utf16_size bytes: string(i) would record nothing.
+      // (c - 1) | c has bit 7 set exactly for 0x00 and for 0x80..0xff, so one OR per byte
+      // checks both that no NUL ends the string early and that every byte is ASCII.
+      const stop = p + utf16Size;
+      let bad = stop < end && b[stop] === 0 ? 0 : 0x80;
       let q = p;
-      let high = 0;
-      while (q < end) {
-        const c = b[q];
-        if (c === 0) break;
-        high |= c;
-        q++;
+      if (bad === 0) {
+        for (const stop4 = stop - 4; q <= stop4; q += 4) {
+          const c0 = b[q], c1 = b[q + 1], c2 = b[q + 2], c3 = b[q + 3];
+          bad |= ((c0 - 1) | c0) | ((c1 - 1) | c1) | ((c2 - 1) | c2) | ((c3 - 1) | c3);
+        }
+        for (; q < stop; q++) { const c = b[q]; bad |= (c - 1) | c; }
       }
-      // Plain ASCII, terminated, and as long as utf16_size says: string(i) would record nothing.
-      if (q < end && high < 0x80 && q - p === utf16Size) {
+      if ((bad & 0x80) === 0) {
         pos[i] = p;
-        length[i] = q - p;
+        length[i] = utf16Size;
       } else {
         this.string(i);
       }
