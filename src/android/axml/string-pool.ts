@@ -23,15 +23,34 @@ export interface StringPool {
   get(index: number): string | null;
   /** Every readable string, in index order. */
   all(): Iterable<string>;
+  /**
+   * The bytes the pool lies in (the whole window given to parseStringPool), for `span`. Code units
+   * there are UTF-8 bytes when `utf8`, else UTF-16LE.
+   */
+  readonly bytes: Uint8Array;
+  /**
+   * Where string `index` lies in `bytes`, without decoding it: sets `out.start` and `out.end` to the
+   * code units `get` decodes (same offsets, length prefixes and clamping) and returns true; false
+   * exactly when `get` gives null. Records no anomalies (`get` does, once it is asked).
+   */
+  span(index: number, out: StringSpan): boolean;
 }
 
+/** A byte range [start, end) of a pool's `bytes`, filled in by StringPool.span (reused by the caller). */
+export interface StringSpan { start: number; end: number }
 
-export const EMPTY_STRING_POOL: StringPool = { count: 0, utf8: false, get: () => null, all: () => [] };
+const NO_BYTES = new Uint8Array(0);
+const noString = () => null;
+const noStrings = () => [];
+const noSpan = () => false;
 
-/**
- * Parses the string pool chunk that starts at window position `pos` of `bytes` and spans at most
- * `available` bytes (the chunk's declared size is clamped to it). `base` makes offsets absolute.
- */
+/** A pool with `count` entries of which none can be read. */
+function unreadablePool(count: number, utf8: boolean, bytes: Uint8Array): StringPool {
+  return { count, utf8, get: noString, all: noStrings, bytes, span: noSpan };
+}
+
+export const EMPTY_STRING_POOL: StringPool = unreadablePool(0, false, NO_BYTES);
+
 export function parseStringPool(
   bytes: Uint8Array, pos: number, available: number, base: number, path: string, stage: string, anomalies: Anomaly[],
 ): StringPool {
@@ -71,14 +90,14 @@ export function parseStringPool(
     stringCount = maxEntries;
   }
   checkLimit('MAX_STRING_POOL_ENTRIES', stringCount, 'string pool entries', abs(pos + 8), path);
-  if (stringCount === 0) return { count: 0, utf8, get: () => null, all: () => [] };
+  if (stringCount === 0) return unreadablePool(0, utf8, bytes);
 
   // The string data region, in bytes, relative to the window: [dataStart, dataEnd).
   const dataStart = pos + stringsStart;
   let dataEnd = end;
   if (stringsStart >= size) {
     note(`stringsStart ${stringsStart} is past the chunk end ${size}; strings unreadable`, pos + 20);
-    return { count: stringCount, utf8, get: () => null, all: () => [] };
+    return unreadablePool(stringCount, utf8, bytes);
   }
   if (styleCount > 0 && stylesStart > stringsStart && stylesStart < size) dataEnd = pos + stylesStart;
   else if (styleCount > 0) note(`stylesStart ${stylesStart} is not after stringsStart ${stringsStart}`, pos + 24);
@@ -95,52 +114,74 @@ export function parseStringPool(
     if (complaints++ < MAX_STRING_ANOMALIES) note(message, p);
   };
 
-  const decode = (index: number): string | null => {
+  const poolEnd = dataStart + poolChars * charSize;
+  /** Set by locate: the UTF-16 length a UTF-8 string declares. */
+  let declaredUtf16 = 0;
+  /**
+   * Puts the code units of string `index` into `out` (false when it has none). `report` is null
+   * for span(): the same walk, without anomalies and without the terminator check.
+   */
+  const locate = (index: number, out: StringSpan, report: ((message: string, p: number) => void) | null): boolean => {
     const entryPos = entriesPos + index * 4;
     const off = dv.getUint32(entryPos, true);
     // Offsets are in bytes; Android divides by charSize and requires off < poolChars - 1.
     const unit = Math.floor(off / charSize);
     if (unit >= poolChars - 1) {
-      complain(`string #${index} offset ${off} is out of range`, entryPos);
-      return null;
+      report?.(`string #${index} offset ${off} is out of range`, entryPos);
+      return false;
     }
     let p = dataStart + unit * charSize;
-    const limit = dataStart + poolChars * charSize;
+    const limit = poolEnd;
     if (utf8) {
       // Two lengths, each 1 or 2 bytes (high bit of the first byte = two-byte form): UTF-16 length, then UTF-8 byte length.
-      if (p >= limit) { complain(`string #${index} header out of range`, p); return null; }
+      if (p >= limit) { report?.(`string #${index} header out of range`, p); return false; }
       let u16len = bytes[p++];
-      if (u16len & 0x80) { if (p >= limit) { complain(`string #${index} header out of range`, p); return null; } u16len = ((u16len & 0x7f) << 8) | bytes[p++]; }
-      if (p >= limit) { complain(`string #${index} header out of range`, p); return null; }
+      if (u16len & 0x80) { if (p >= limit) { report?.(`string #${index} header out of range`, p); return false; } u16len = ((u16len & 0x7f) << 8) | bytes[p++]; }
+      if (p >= limit) { report?.(`string #${index} header out of range`, p); return false; }
       let u8len = bytes[p++];
-      if (u8len & 0x80) { if (p >= limit) { complain(`string #${index} header out of range`, p); return null; } u8len = ((u8len & 0x7f) << 8) | bytes[p++]; }
+      if (u8len & 0x80) { if (p >= limit) { report?.(`string #${index} header out of range`, p); return false; } u8len = ((u8len & 0x7f) << 8) | bytes[p++]; }
       if (p + u8len > limit) {
-        complain(`string #${index} extends past the pool end`, p);
+        report?.(`string #${index} extends past the pool end`, p);
         u8len = limit - p;
-      } else if (p + u8len < limit && bytes[p + u8len] !== 0) {
-        complain(`string #${index} is not 0-terminated`, p + u8len);
+      } else if (report !== null && p + u8len < limit && bytes[p + u8len] !== 0) {
+        report(`string #${index} is not 0-terminated`, p + u8len);
       }
-      // Invalid sequences become U+FFFD, as in Android's utf8_to_utf16 callers (which then reject the string).
-      const s = buf.toString('utf8', p, p + u8len);
-      if (s.length !== u16len) complain(`string #${index} UTF-16 length ${u16len} disagrees with decoded ${s.length}`, entryPos);
-      return s;
+      declaredUtf16 = u16len;
+      out.start = p; out.end = p + u8len;
+      return true;
     }
     // UTF-16: length is 1 or 2 units (high bit of the first unit = two-unit form).
-    if (p + 2 > limit) { complain(`string #${index} header out of range`, p); return null; }
+    if (p + 2 > limit) { report?.(`string #${index} header out of range`, p); return false; }
     let len = dv.getUint16(p, true); p += 2;
     if (len & 0x8000) {
-      if (p + 2 > limit) { complain(`string #${index} header out of range`, p); return null; }
+      if (p + 2 > limit) { report?.(`string #${index} header out of range`, p); return false; }
       len = ((len & 0x7fff) << 16) | dv.getUint16(p, true); p += 2;
     }
     if (p + len * 2 > limit) {
-      complain(`string #${index} extends past the pool end`, p);
+      report?.(`string #${index} extends past the pool end`, p);
       len = Math.floor((limit - p) / 2);
-    } else if (p + len * 2 + 2 <= limit && dv.getUint16(p + len * 2, true) !== 0) {
-      complain(`string #${index} is not 0-terminated`, p + len * 2);
+    } else if (report !== null && p + len * 2 + 2 <= limit && dv.getUint16(p + len * 2, true) !== 0) {
+      report(`string #${index} is not 0-terminated`, p + len * 2);
+    }
+    out.start = p; out.end = p + len * 2;
+    return true;
+  };
+
+  const at: StringSpan = { start: 0, end: 0 };
+  const decode = (index: number): string | null => {
+    if (!locate(index, at, complain)) return null;
+    if (utf8) {
+      // Invalid sequences become U+FFFD, as in Android's utf8_to_utf16 callers (which then reject the string).
+      const s = buf.toString('utf8', at.start, at.end);
+      if (s.length !== declaredUtf16) complain(`string #${index} UTF-16 length ${declaredUtf16} disagrees with decoded ${s.length}`, entriesPos + index * 4);
+      return s;
     }
     // UTF-16LE code units as they are (lone surrogates included), like char16_t in Android.
-    return buf.toString('utf16le', p, p + len * 2);
+    return buf.toString('utf16le', at.start, at.end);
   };
+
+  const span = (index: number, out: StringSpan): boolean =>
+    Number.isInteger(index) && index >= 0 && index < stringCount && locate(index, out, null);
 
   const get = (index: number): string | null => {
     if (!Number.isInteger(index) || index < 0 || index >= stringCount) return null;
@@ -158,6 +199,8 @@ export function parseStringPool(
     count: stringCount,
     utf8,
     get,
+    bytes,
+    span,
     *all() {
       // A one-pass scan (endpoint search over a 20 MiB table) should not fill the cache.
       for (let i = 0; i < stringCount; i++) {
