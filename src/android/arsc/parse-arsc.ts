@@ -46,6 +46,12 @@ export interface ResourceTable {
   resolve(id: number): TypedValue | null;
   /** Every string of every string pool (global values, type names, key names). */
   strings(): Iterable<string>;
+  /**
+   * The string pools `strings()` reads, in its order: the global pool, then each package's type
+   * and key pools. The same objects the table resolves with, for callers that test strings' bytes
+   * (StringPool.span) before decoding any.
+   */
+  stringPools(): StringPool[];
   /** Packages in the table: id and name. */
   readonly packages: readonly { id: number; name: string }[];
   readonly anomalies: Anomaly[];
@@ -302,16 +308,19 @@ export function parseArsc(bytes: Uint8Array, path: string): ResourceTable {
     return null;
   }
 
+  const stringPools = (): StringPool[] => {
+    const pools = [strings];
+    for (const p of packageList) pools.push(p.typeStrings, p.keyStrings);
+    return pools;
+  };
+
   return {
     resolve,
     packages: packageList.map((p) => ({ id: p.id, name: p.name })),
     anomalies,
     *strings() {
-      yield* strings.all();
-      for (const p of packageList) {
-        yield* p.typeStrings.all();
-        yield* p.keyStrings.all();
-      }
+      for (const pool of stringPools()) yield* pool.all();
     },
+    stringPools,
   };
 }
