@@ -18,15 +18,8 @@ import type { Anomaly } from '../io/anomaly.js';
 import { isRomscanError } from '../io/errors/index.js';
 import type { ZipArchive, ZipEntryInfo } from '../formats/zip/index.js';
 import type { CodeLocation, Endpoint } from '../report/model.js';
-import { checkLimit, LIMITS } from '../io/limits.js';
 import { parseArsc, type ResourceTable } from '../android/arsc/index.js';
-import { RES_TABLE_PACKAGE_TYPE } from '../android/arsc/parse-arsc.js';
-import { parseAxml, typedValueToString, decodeResValue, parseStringPool, type XmlElement } from '../android/axml/index.js';
-import {
-  RES_XML_TYPE, RES_XML_FIRST_CHUNK_TYPE, RES_XML_LAST_CHUNK_TYPE, RES_XML_START_NAMESPACE_TYPE, RES_XML_END_NAMESPACE_TYPE,
-  RES_XML_START_ELEMENT_TYPE, RES_XML_END_ELEMENT_TYPE, RES_XML_CDATA_TYPE,
-} from '../android/axml/parse-axml.js';
-import { RES_STRING_POOL_TYPE, STRING_POOL_HEADER_SIZE, UTF8_FLAG } from '../android/axml/string-pool.js';
+import { walkAxml, typedValueToString, decodeResValue, NO_INDEX, type AxmlStartElement, type StringPool, type StringSpan } from '../android/axml/index.js';
 import { TYPE_STRING } from '../android/axml/res-value.js';
 import { classifyEndpoint } from './endpoints.js';
 import { isProbablyText, decodeText, forEachPrintableRun } from './printable-strings.js';
@@ -306,105 +299,20 @@ export function classifyTextEndpoints(text: string | Uint8Array, file: string): 
   return sorted(sink);
 }
 
-/** Lines of a compiled XML tree: `<name attr="value" …>text`, one per element, so key context stays on the line. */
-function* xmlLines(el: XmlElement, depth = 0): Generator<string> {
-  if (depth > 256) return;
-  let line = `<${el.name}`;
-  for (const a of el.attributes) line += ` ${a.name}="${a.raw ?? typedValueToString(a.value)}"`;
-  line += '>';
-  if (el.text) line += el.text;
-  yield line;
-  for (const c of el.children) yield* xmlLines(c, depth + 1);
-}
-
-// --- String pools read in place -------------------------------------------------------------
+// --- Strings that can hold an endpoint ---------------------------------------------------------
 // Decoding every string of a resource table or a layout costs more than everything else here, and
-// almost none can hold an endpoint. So the pools are read as parseStringPool lays them out, each
-// string's bytes are tested with mayHoldEndpoint, and only the strings that pass are decoded — by the
-// real StringPool, so the text is exactly what parseArsc and parseAxml would give.
-
-const NO_INDEX = 0xffffffff;
-
-/** Little-endian reads; every caller stays inside the data, as the parsers it mirrors do. */
-function rd16(b: Uint8Array, p: number): number {
-  return b[p] | (b[p + 1] << 8);
-}
-function rd32(b: Uint8Array, p: number): number {
-  return (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16)) + b[p + 3] * 0x1000000;
-}
-/** sizeof(ResTable_header), and ResTable_package without typeIdOffset (parse-arsc.ts). */
-const ARSC_HEADER_SIZE = 12;
-const ARSC_PACKAGE_HEADER_MIN = 284;
-/** Minimum ext sizes per node type, from ResXMLParser::nextNode (parse-axml.ts). */
-const AXML_MIN_EXT_SIZE: Record<number, number> = {
-  [RES_XML_START_NAMESPACE_TYPE]: 8,
-  [RES_XML_END_NAMESPACE_TYPE]: 8,
-  [RES_XML_START_ELEMENT_TYPE]: 20,
-  [RES_XML_END_ELEMENT_TYPE]: 8,
-  [RES_XML_CDATA_TYPE]: 12,
-};
-
-/** Where a pool's strings are, with parseStringPool's clamping (string-pool.ts); null when it has none. */
-interface PoolLayout { count: number; wide: boolean; entriesPos: number; dataStart: number; poolChars: number }
-
-function poolLayout(b: Uint8Array, pos: number, available: number): PoolLayout | null {
-  if (available < STRING_POOL_HEADER_SIZE) return null;
-  const headerSize = rd16(b, pos + 2);
-  let size = rd32(b, pos + 4);
-  if (size > available) size = available;
-  let count = rd32(b, pos + 8);
-  const styleCount = rd32(b, pos + 12);
-  const wide = (rd32(b, pos + 16) & UTF8_FLAG) === 0;
-  const stringsStart = rd32(b, pos + 20);
-  const stylesStart = rd32(b, pos + 24);
-  const entriesPos = headerSize < STRING_POOL_HEADER_SIZE || headerSize > size ? pos + STRING_POOL_HEADER_SIZE : pos + headerSize;
-  const end = pos + size;
-  count = Math.min(count, Math.floor(Math.max(0, end - entriesPos) / 4));
-  if (count === 0 || stringsStart >= size) return null;
-  const dataStart = pos + stringsStart;
-  const dataEnd = styleCount > 0 && stylesStart > stringsStart && stylesStart < size ? pos + stylesStart : end;
-  return { count, wide, entriesPos, dataStart, poolChars: Math.floor((dataEnd - dataStart) / (wide ? 2 : 1)) };
-}
+// almost none can hold an endpoint. So each pool string's bytes (StringPool.span) are tested with
+// mayHoldEndpoint, and only the strings that pass are decoded — by StringPool.get, so the text is
+// exactly what parseArsc and parseAxml give.
 
 const SMS_WORD = /sms|mms|short/gi;
 
-/** The byte span [spanStart, spanEnd) of one pool string, set by poolStringSpan. */
-let spanStart = 0, spanEnd = 0;
+/** Filled in by StringPool.span; every use is synchronous. */
+const span: StringSpan = { start: 0, end: 0 };
 
-/**
- * Sets the span of string `index` as StringPool.get decodes it (same offsets, length prefixes and
- * clamping); false for the strings get() gives as null.
- */
-function poolStringSpan(b: Uint8Array, l: PoolLayout, index: number): boolean {
-  if (index >= l.count) return false;
-  const charSize = l.wide ? 2 : 1;
-  const unit = Math.floor(rd32(b, l.entriesPos + index * 4) / charSize);
-  if (unit >= l.poolChars - 1) return false;
-  let p = l.dataStart + unit * charSize;
-  const limit = l.dataStart + l.poolChars * charSize;
-  if (!l.wide) {
-    if (p >= limit) return false;
-    if (b[p++] & 0x80) { if (p >= limit) return false; p++; }
-    if (p >= limit) return false;
-    let n = b[p++];
-    if (n & 0x80) { if (p >= limit) return false; n = ((n & 0x7f) << 8) | b[p++]; }
-    spanStart = p; spanEnd = Math.min(p + n, limit);
-    return true;
-  }
-  if (p + 2 > limit) return false;
-  let n = rd16(b, p); p += 2;
-  if (n & 0x8000) {
-    if (p + 2 > limit) return false;
-    n = ((n & 0x7fff) << 16) | rd16(b, p); p += 2;
-  }
-  if (p + n * 2 > limit) n = Math.floor((limit - p) / 2);
-  spanStart = p; spanEnd = p + n * 2;
-  return true;
-}
-
-/** Whether string `index` of the pool can hold an endpoint (mayHoldEndpoint over its span). */
-function poolStringMayHold(b: Uint8Array, l: PoolLayout, index: number): boolean {
-  return poolStringSpan(b, l, index) && mayHoldEndpoint(b, spanStart, spanEnd, l.wide);
+/** Whether string `index` of the pool can hold an endpoint (mayHoldEndpoint over its code units). */
+function poolStringMayHold(pool: StringPool, index: number): boolean {
+  return pool.span(index, span) && mayHoldEndpoint(pool.bytes, span.start, span.end, !pool.utf8);
 }
 
 // Scratch arrays, reused: typed-array allocation costs more than the work for a small pool. Every
@@ -434,14 +342,15 @@ function markScratch(n: number): Uint8Array {
  * its token is tested. Null when the spans are not in index order without overlaps (then the
  * caller tests string by string).
  */
-function poolCandidates(b: Uint8Array, l: PoolLayout): Uint8Array | null {
-  const { ids, starts, ends } = spanScratch(l.count);
-  const taken = markScratch(l.count);
+function poolCandidates(pool: StringPool): Uint8Array | null {
+  const b = pool.bytes;
+  const { ids, starts, ends } = spanScratch(pool.count);
+  const taken = markScratch(pool.count);
   let m = 0;
-  for (let i = 0; i < l.count; i++) {
-    if (!poolStringSpan(b, l, i)) continue;
-    if (m > 0 && spanStart < ends[m - 1]) return null;
-    ids[m] = i; starts[m] = spanStart; ends[m] = spanEnd; m++;
+  for (let i = 0; i < pool.count; i++) {
+    if (!pool.span(i, span)) continue;
+    if (m > 0 && span.start < ends[m - 1]) return null;
+    ids[m] = i; starts[m] = span.start; ends[m] = span.end; m++;
   }
   if (m === 0) return taken;
   const base = starts[0], end = ends[m - 1];
@@ -482,171 +391,76 @@ function poolCandidates(b: Uint8Array, l: PoolLayout): Uint8Array | null {
   return taken;
 }
 
-/** parseStringPool's pool at `pos` and a filter over its strings (mayHoldEndpoint), cached per index. */
-function pooled(bytes: Uint8Array, pos: number, size: number, path: string, stage: string) {
-  const pool = parseStringPool(bytes, pos, size, 0, path, stage, []);
-  const layout = poolLayout(bytes, pos, size);
-  const count = layout ? layout.count : 0;
-  let seen: Uint8Array | null = null; // 0 unknown, 1 may hold, 2 cannot (scratch: used within one document's walk)
-  const mayHold = (index: number): boolean => {
-    if (!layout || index >= count) return false;
+/** Whether each string of `pool` can hold an endpoint, worked out on first use and kept (in scratch: one pool at a time). */
+function endpointFilter(pool: StringPool): (index: number) => boolean {
+  let seen: Uint8Array | null = null; // 0 unknown, 1 may hold, 2 cannot
+  return (index) => {
+    if (index >= pool.count) return false;
     if (seen === null) {
-      const taken = layout.wide ? null : poolCandidates(bytes, layout);
-      if (taken !== null) for (let i = 0; i < count; i++) taken[i] = taken[i] === 1 ? 1 : 2;
-      seen = taken ?? markScratch(count);
+      const taken = pool.utf8 ? poolCandidates(pool) : null;
+      if (taken !== null) for (let i = 0; i < pool.count; i++) taken[i] = taken[i] === 1 ? 1 : 2;
+      seen = taken ?? markScratch(pool.count);
     }
-    if (seen[index] === 0) seen[index] = poolStringMayHold(bytes, layout, index) ? 1 : 2;
+    if (seen[index] === 0) seen[index] = poolStringMayHold(pool, index) ? 1 : 2;
     return seen[index] === 1;
   };
-  return { pool, count, mayHold };
 }
 
-/**
- * resources.arsc: scanText over every string parseArsc's `strings()` yields (the global pool, then
- * each package's type and key pools), finding the pools by the same walk (parse-arsc.ts). The
- * caller has parsed the table already, so the bytes are known to parse.
- */
-function scanArscStrings(bytes: Uint8Array, path: string, loc: CodeLocation, sink: Sink): void {
-  const b = bytes;
-  const scanPool = (pos: number, size: number) => {
-    const pool = parseStringPool(bytes, pos, size, 0, path, 'arsc', []);
-    const layout = poolLayout(bytes, pos, size);
-    if (layout === null) return;
-    const taken = layout.wide ? null : poolCandidates(bytes, layout);
-    for (let i = 0; i < layout.count; i++) {
-      if (taken !== null ? taken[i] !== 1 : !poolStringMayHold(bytes, layout, i)) continue;
+/** resources.arsc: scanText over every string of the table's pools (those `strings()` reads) that can hold an endpoint. */
+function scanArscStrings(table: ResourceTable, loc: CodeLocation, sink: Sink): void {
+  for (const pool of table.stringPools()) {
+    const taken = pool.utf8 ? poolCandidates(pool) : null;
+    for (let i = 0; i < pool.count; i++) {
+      if (taken !== null ? taken[i] !== 1 : !poolStringMayHold(pool, i)) continue;
       const s = pool.get(i);
       if (s !== null) scanText(s, loc, sink);
     }
-  };
-  // LoadedArsc's ChunkIterator: the usable chunk size, or -1 when the walk stops.
-  const chunkSize = (p: number, limit: number): number => {
-    if (limit - p < 8) return -1;
-    const hs = rd16(b, p + 2), size = rd32(b, p + 4);
-    return hs < 8 || size < hs || size > limit - p ? -1 : size;
-  };
-  const end = Math.min(rd32(b, 4), bytes.length);
-  let headerSize = rd16(b, 2);
-  if (headerSize < ARSC_HEADER_SIZE || headerSize > end) headerSize = ARSC_HEADER_SIZE;
-  let global = false;
-  for (let pos = headerSize; pos < end;) {
-    const size = chunkSize(pos, end);
-    if (size < 0) break;
-    const type = rd16(b, pos);
-    if (type === RES_STRING_POOL_TYPE) {
-      if (!global) scanPool(pos, size); // the first global pool wins
-      global = true;
-    } else if (type === RES_TABLE_PACKAGE_TYPE) {
-      const hs = rd16(b, pos + 2);
-      if (hs >= ARSC_PACKAGE_HEADER_MIN && hs <= size) {
-        const typeStringsOff = rd32(b, pos + 268), keyStringsOff = rd32(b, pos + 276);
-        for (let p = pos + hs; p < pos + size;) {
-          const csize = chunkSize(p, pos + size);
-          if (csize < 0) break;
-          if (rd16(b, p) === RES_STRING_POOL_TYPE && (p - pos === typeStringsOff || p - pos === keyStringsOff)) scanPool(p, csize);
-          p += csize;
-        }
-      }
-    }
-    pos += size;
   }
 }
 
-/** One element of a compiled XML document, as parseAxml builds it, kept as positions. */
-interface AxmlElement { ext: number; attributeStart: number; attributeSize: number; attributeCount: number; text: number[] | null }
-
 /**
- * The lines xmlLines(parseAxml(bytes).root) gives, but only those of elements whose name, attribute
- * names and values or text can hold an endpoint (the others give scanLine nothing: every piece of
- * such a line is one of these strings, or a number, a color, a dimension, a reference). Walks the
- * document as parseAxml does (parse-axml.ts) without building the tree. Null when parseAxml would
- * throw: the caller then lets parseAxml throw its own error.
+ * Lines of a compiled XML document, `<name attr="value" …>text`, one per element so key context
+ * (`name="key" value="N"`) stays on the line — but only for elements whose name, attribute names
+ * and values or text can hold an endpoint (the others give scanLine nothing: every piece of such a
+ * line is one of these strings, or a number, a color, a dimension, a reference). Lines come in the
+ * order elements close. Throws what parseAxml throws.
  */
-function axmlEndpointLines(bytes: Uint8Array, path: string): string[] | null {
-  if (bytes.length > LIMITS.MAX_AXML_BYTES || bytes.length < 8) return null;
-  const u16 = (p: number) => rd16(bytes, p);
-  const u32 = (p: number) => rd32(bytes, p);
-  const fileType = u16(0);
-  let headerSize = u16(2);
-  let dataEnd = u32(4);
-  if (fileType !== RES_XML_TYPE && (headerSize < 8 || headerSize > dataEnd || dataEnd > bytes.length)) return null;
-  if (dataEnd > bytes.length) dataEnd = bytes.length;
-  if (headerSize < 8 || headerSize > dataEnd) headerSize = 8;
-  const chunkBad = (p: number, minHeader: number): boolean => {
-    const hs = u16(p + 2), size = u32(p + 4);
-    return hs < minHeader || hs > size || ((hs | size) & 3) !== 0 || size > dataEnd - p;
-  };
-
-  let strings: ReturnType<typeof pooled> | null = null;
-  let pos = headerSize;
-  let firstNode = -1;
-  while (pos + 8 <= dataEnd) {
-    const type = u16(pos);
-    const size = u32(pos + 4);
-    if (chunkBad(pos, 8)) {
-      if (size >= 8 && size <= dataEnd - pos) { pos += size; continue; }
-      if (type >= RES_XML_FIRST_CHUNK_TYPE && type <= RES_XML_LAST_CHUNK_TYPE) { firstNode = pos; break; }
-      return null;
-    }
-    if (type === RES_STRING_POOL_TYPE) strings = pooled(bytes, pos, size, path, 'axml'); // the last one wins
-    else if (type >= RES_XML_FIRST_CHUNK_TYPE && type <= RES_XML_LAST_CHUNK_TYPE) { firstNode = pos; break; }
-    pos += size;
-  }
-  if (firstNode < 0) return null;
-
-  const mayHold = (i: number) => strings !== null && strings.mayHold(i);
-  const str = (i: number): string | null => (i === NO_INDEX || strings === null ? null : strings.pool.get(i));
-  const wanted: AxmlElement[] = [];
-  const attrs = (el: AxmlElement, fn: (a: number) => void) => {
-    for (let i = 0; i < el.attributeCount; i++) {
-      const a = el.ext + el.attributeStart + i * el.attributeSize;
-      if (a + 20 > dataEnd) break;
-      fn(a);
-    }
-  };
-  const close = (el: AxmlElement) => {
+function axmlEndpointLines(bytes: Uint8Array, path: string): string[] {
+  let strings: StringPool | null = null;
+  let mayHold: (index: number) => boolean = () => false;
+  const wanted: AxmlStartElement[] = [], wantedText: (number[] | null)[] = [];
+  /** The text indices of each open element (the walker keeps the elements). */
+  const openText: (number[] | null)[] = [];
+  const close = (el: AxmlStartElement, text: number[] | null) => {
     // Text split over several CDATA nodes could join into a host or "://" only together: keep it.
-    let want = mayHold(u32(el.ext + 4)) || (el.text !== null && (el.text.length > 1 || mayHold(el.text[0])));
-    if (!want) attrs(el, (a) => { want ||= mayHold(u32(a + 4)) || mayHold(u32(a + 8)) || (bytes[a + 15] === TYPE_STRING && mayHold(u32(a + 16))); });
-    if (want) wanted.push(el);
-  };
-  const stack: AxmlElement[] = [];
-  let rootClosed = false;
-  pos = firstNode;
-  while (pos + 8 <= dataEnd) {
-    const type = u16(pos);
-    if (chunkBad(pos, 16)) break;
-    const hs = u16(pos + 2), size = u32(pos + 4);
-    const ext = pos + hs;
-    const minExt = AXML_MIN_EXT_SIZE[type];
-    if (minExt === undefined) { pos += size; continue; }
-    if (size - hs < minExt) break;
-    if (type === RES_XML_START_ELEMENT_TYPE) {
-      const attributeStart = u16(ext + 8), attributeSize = u16(ext + 10), attributeCount = u16(ext + 12);
-      if (attributeStart + attributeSize * attributeCount > size - hs || rootClosed) break;
-      checkLimit('MAX_XML_DEPTH', stack.length + 1, 'XML element depth', pos, path);
-      stack.push({ ext, attributeStart, attributeSize, attributeCount, text: null });
-    } else if (type === RES_XML_END_ELEMENT_TYPE) {
-      if (stack.length > 0) {
-        close(stack.pop()!);
-        if (stack.length === 0) rootClosed = true;
-      }
-    } else if (type === RES_XML_CDATA_TYPE) {
-      const top = stack[stack.length - 1];
-      if (top) (top.text ??= []).push(u32(ext));
+    let want = mayHold(el.name) || (text !== null && (text.length > 1 || mayHold(text[0])));
+    for (let i = 0; !want && i < el.usableAttributes; i++) {
+      want = mayHold(el.attributeName(i)) || mayHold(el.attributeRaw(i)) || (el.attributeDataType(i) === TYPE_STRING && mayHold(el.attributeData(i)));
     }
-    pos += size;
-  }
-  for (const el of stack) close(el);
+    if (want) { wanted.push(el); wantedText.push(text); }
+  };
+  const open: AxmlStartElement[] = [];
+  walkAxml(bytes, path, {
+    begin(context) {
+      strings = context.strings;
+      mayHold = endpointFilter(context.strings);
+    },
+    startElement(el) { open.push(el); openText.push(null); },
+    endElement() { close(open.pop()!, openText.pop()!); },
+    text(el, index) { if (el !== null) (openText[openText.length - 1] ??= []).push(index); },
+  });
+  for (let i = 0; i < open.length; i++) close(open[i], openText[i]);
 
-  return wanted.map((el) => {
-    let line = `<${str(u32(el.ext + 4)) ?? ''}`;
-    attrs(el, (a) => {
-      const raw = str(u32(a + 8));
-      line += ` ${str(u32(a + 4)) ?? ''}="${raw ?? typedValueToString(decodeResValue(bytes[a + 15], u32(a + 16), str))}"`;
-    });
+  const str = (i: number): string | null => (i === NO_INDEX || strings === null ? null : strings.get(i));
+  return wanted.map((el, k) => {
+    let line = `<${str(el.name) ?? ''}`;
+    for (let i = 0; i < el.usableAttributes; i++) {
+      const raw = str(el.attributeRaw(i));
+      line += ` ${str(el.attributeName(i)) ?? ''}="${raw ?? typedValueToString(decodeResValue(el.attributeDataType(i), el.attributeData(i), str))}"`;
+    }
     line += '>';
-    if (el.text) for (const t of el.text) line += str(t) ?? '';
+    const text = wantedText[k];
+    if (text) for (const t of text) line += str(t) ?? '';
     return line;
   });
 }
@@ -665,9 +479,9 @@ function kindOf(e: ZipEntryInfo): Kind | null {
 
 /** What the manifest reader already has of resources.arsc, so it is neither read nor parsed twice. */
 export interface ParsedArsc {
-  /** The entry's bytes as zip.read returned them. */
+  /** The entry's bytes as zip.read returned them (the table's string pools lie in them). */
   bytes: Uint8Array;
-  /** parseArsc of those bytes. */
+  /** parseArsc of those bytes: its string pools are scanned. */
   table: ResourceTable;
 }
 
@@ -700,21 +514,13 @@ export async function apkNonDexEndpoints(zip: ZipArchive, anomalies: Anomaly[] =
     const path = `${zip.path}!/${e.name}`;
     try {
       if (kind === 'arsc') {
-        let bytes: Uint8Array;
-        if (arsc) bytes = arsc.bytes;
-        else parseArsc(bytes = await zip.read(e, 'MAX_ARSC_BYTES'), path); // for its errors; the walk below reads the pools
-        scanArscStrings(bytes, path, loc, sink);
+        scanArscStrings(arsc ? arsc.table : parseArsc(await zip.read(e, 'MAX_ARSC_BYTES'), path), loc, sink);
         continue;
       }
       const bytes = await zip.read(e, kind === 'xml' ? 'MAX_AXML_BYTES' : undefined);
       if (kind === 'xml') {
         if (bytes.length >= 2 && bytes[0] === 0x03 && bytes[1] === 0x00) {
-          const lines = axmlEndpointLines(bytes, path);
-          if (lines) for (const line of lines) scanLine(line, loc, sink);
-          else {
-            const doc = parseAxml(bytes, path); // throws the error the walk saw coming
-            if (doc.root) for (const line of xmlLines(doc.root)) scanLine(line, loc, sink);
-          }
+          for (const line of axmlEndpointLines(bytes, path)) scanLine(line, loc, sink);
         } else if (isProbablyText(bytes)) {
           scanText(decodeText(bytes), loc, sink); // an uncompiled XML (some build tools leave them)
         }

@@ -1,0 +1,279 @@
+// The one chunk walker for Android binary XML (AXML); parseAxml builds its tree on it, and scans
+// that want a few strings of a document (non-dex endpoints) use it without building a tree.
+// Spec: AOSP libandroidfw ResourceTypes.h (ResXMLTree_header, ResXMLTree_node, ResXMLTree_attrExt,
+// ResXMLTree_attribute) and the reader that defines what Android accepts: ResourceTypes.cpp
+// `ResXMLTree::setTo`, `ResXMLTree::validateNode`, `ResXMLParser::nextNode`.
+//
+// We walk chunks exactly as ResXMLTree does, tolerate what it tolerates and record the rest as
+// anomalies. The walker decodes no string: names, values and text reach the visitor as string pool
+// indices (and Res_value type/data), so a caller decodes only the strings it needs.
+import type { Anomaly } from '../../io/anomaly.js';
+import { FormatError, TruncatedError } from '../../io/errors/index.js';
+import { checkLimit } from '../../io/limits.js';
+import { EMPTY_STRING_POOL, RES_STRING_POOL_TYPE, parseStringPool, type StringPool } from './string-pool.js';
+
+export const RES_XML_TYPE = 0x0003;
+export const RES_XML_FIRST_CHUNK_TYPE = 0x0100;
+export const RES_XML_START_NAMESPACE_TYPE = 0x0100;
+export const RES_XML_END_NAMESPACE_TYPE = 0x0101;
+export const RES_XML_START_ELEMENT_TYPE = 0x0102;
+export const RES_XML_END_ELEMENT_TYPE = 0x0103;
+export const RES_XML_CDATA_TYPE = 0x0104;
+export const RES_XML_LAST_CHUNK_TYPE = 0x017f;
+export const RES_XML_RESOURCE_MAP_TYPE = 0x0180;
+
+/** ResXMLTree_attrExt and friends use 0xffffffff for "no string". */
+export const NO_INDEX = 0xffffffff;
+
+const CHUNK_HEADER_SIZE = 8;
+/** sizeof(ResXMLTree_node): ResChunk_header + lineNumber + comment. */
+const NODE_HEADER_SIZE = 16;
+/** sizeof(ResXMLTree_attrExt) */
+const ATTR_EXT_SIZE = 20;
+/** sizeof(ResXMLTree_attribute) */
+export const ATTRIBUTE_SIZE = 20;
+/** Minimum ext sizes per node type, from ResXMLParser::nextNode. */
+const MIN_EXT_SIZE: Record<number, number> = {
+  [RES_XML_START_NAMESPACE_TYPE]: 8,
+  [RES_XML_END_NAMESPACE_TYPE]: 8,
+  [RES_XML_START_ELEMENT_TYPE]: ATTR_EXT_SIZE,
+  [RES_XML_END_ELEMENT_TYPE]: 8,
+  [RES_XML_CDATA_TYPE]: 12,
+};
+/** One anomaly per kind of oddity is enough evidence; a tampered file may repeat it thousands of times. */
+const MAX_ANOMALIES = 200;
+
+/**
+ * One start-element node (ResXMLTree_attrExt and its ResXMLTree_attribute array), read in place.
+ * Strings are indices into the document's pool (NO_INDEX for none). The object stays valid after
+ * the walk, so a visitor may keep it and read its attributes later.
+ */
+export class AxmlStartElement {
+  constructor(
+    private readonly bytes: Uint8Array,
+    /** Window position of the node. */
+    readonly pos: number,
+    /** Window position of its ResXMLTree_attrExt. */
+    readonly ext: number,
+    /** Namespace URI index. */
+    readonly namespace: number,
+    /** Name index. */
+    readonly name: number,
+    /** ResXMLTree_attrExt.attributeSize: the stride of the attribute array. */
+    readonly attributeSize: number,
+    /** ResXMLTree_attrExt.attributeCount, as declared. */
+    readonly attributeCount: number,
+    /** Attributes that lie within the document: 0..usableAttributes-1 may be read. */
+    readonly usableAttributes: number,
+    private readonly attributeStart: number,
+  ) {}
+
+  /** Window position of attribute `i`'s ResXMLTree_attribute. */
+  attributePos(i: number): number { return this.ext + this.attributeStart + i * this.attributeSize; }
+  attributeNamespace(i: number): number { return this.u32(this.attributePos(i)); }
+  attributeName(i: number): number { return this.u32(this.attributePos(i) + 4); }
+  /** rawValue: the string XmlPullParser.getAttributeValue prefers, or NO_INDEX. */
+  attributeRaw(i: number): number { return this.u32(this.attributePos(i) + 8); }
+  /** typedValue.dataType (Res_value) */
+  attributeDataType(i: number): number { return this.bytes[this.attributePos(i) + 15]; }
+  /** typedValue.data (Res_value) */
+  attributeData(i: number): number { return this.u32(this.attributePos(i) + 16); }
+
+  private u32(p: number): number {
+    const b = this.bytes;
+    return (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16)) + b[p + 3] * 0x1000000;
+  }
+}
+
+/** What a visitor learns before the first node, and how it records an anomaly. */
+export interface AxmlContext {
+  /** The last string pool before the first node (as in Android), or an empty pool. */
+  readonly strings: StringPool;
+  /** RES_XML_RESOURCE_MAP_TYPE: attribute name index → resource id (0 = none). */
+  readonly resourceIds: readonly number[];
+  /** Records an anomaly in the walk's list; `kind` de-duplicates repeats of the same oddity. */
+  note(message: string, offset: number, kind?: string): void;
+}
+
+/**
+ * Receives the nodes of a document, in order. End and text events come only for an open element,
+ * so every element a visitor hears of is one Android reads (the first top-level element's subtree).
+ */
+export interface AxmlVisitor {
+  /** Once, before any node. */
+  begin(context: AxmlContext): void;
+  /** A start element (after its ResXMLTree_attrExt was validated); `depth` is 0 for the root. */
+  startElement(el: AxmlStartElement, depth: number): void;
+  /** The end of `el` (Android does not check that the end node names it). */
+  endElement(el: AxmlStartElement): void;
+  /** A CDATA node: its data string index, and the innermost open element (null outside any). */
+  text(el: AxmlStartElement | null, index: number): void;
+}
+
+/** What the walk saw: its anomalies and whether any element was read. */
+export interface AxmlWalk {
+  anomalies: Anomaly[];
+  hasRoot: boolean;
+}
+
+/**
+ * Walks the binary XML document in `bytes` as ResXMLTree does and tells `visitor` its elements.
+ * Throws when Android could not read the document at all (not binary XML, no node); tolerated
+ * oddities become anomalies.
+ */
+export function walkAxml(bytes: Uint8Array, path: string, visitor: AxmlVisitor): AxmlWalk {
+  const anomalies: Anomaly[] = [];
+  const seen = new Set<string>();
+  const note = (message: string, offset: number, kind = message) => {
+    if (seen.has(kind) || anomalies.length >= MAX_ANOMALIES) return;
+    seen.add(kind);
+    anomalies.push({ stage: 'axml', message, offset });
+  };
+  checkLimit('MAX_AXML_BYTES', bytes.length, 'binary XML size', 0, path);
+  if (bytes.length < CHUNK_HEADER_SIZE) throw new TruncatedError(`axml: ${bytes.length} bytes is too short for a chunk header`, 0, path);
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const u16 = (p: number) => dv.getUint16(p, true);
+  const u32 = (p: number) => dv.getUint32(p, true);
+
+  // ResXMLTree::setTo does not check the header type; it only needs headerSize <= size <= data.
+  const fileType = u16(0);
+  let headerSize = u16(2);
+  let dataEnd = u32(4);
+  if (fileType !== RES_XML_TYPE && (headerSize < CHUNK_HEADER_SIZE || headerSize > dataEnd || dataEnd > bytes.length)) {
+    // Neither the type nor the sizes fit: this is not binary XML at all (text XML, another format).
+    throw new FormatError(`axml: not binary XML (header type 0x${fileType.toString(16)}, header size ${headerSize}, size ${dataEnd})`, 0, path);
+  }
+  if (fileType !== RES_XML_TYPE) {
+    note(`header type 0x${fileType.toString(16)} is not RES_XML_TYPE (Android does not check it)`, 0);
+  }
+  if (dataEnd > bytes.length) {
+    note(`header size field ${dataEnd} is larger than the ${bytes.length} bytes present (Android rejects this); using the data length`, 4);
+    dataEnd = bytes.length;
+  } else if (dataEnd < bytes.length) {
+    note(`${bytes.length - dataEnd} bytes after the declared end of the document are ignored`, dataEnd, 'trailing');
+  }
+  if (headerSize < CHUNK_HEADER_SIZE || headerSize > dataEnd) {
+    note(`document header size ${headerSize} is invalid; using ${CHUNK_HEADER_SIZE}`, 2);
+    headerSize = CHUNK_HEADER_SIZE;
+  }
+
+  // Android's validate_chunk(): header >= minSize, header <= size, both 4-aligned, chunk within data.
+  const chunkProblem = (p: number, minHeader: number): string | null => {
+    const hs = u16(p + 2), size = u32(p + 4);
+    if (hs < minHeader) return `header size 0x${hs.toString(16)} is too small`;
+    if (hs > size) return `size 0x${size.toString(16)} is smaller than header size 0x${hs.toString(16)}`;
+    if ((hs | size) & 3) return `size 0x${size.toString(16)} or header size 0x${hs.toString(16)} is not on an integer boundary`;
+    if (size > dataEnd - p) return `size 0x${size.toString(16)} extends beyond the document end`;
+    return null;
+  };
+
+  // Phase 1 (setTo): find the string pool, the resource map, and the first XML node.
+  let strings: StringPool = EMPTY_STRING_POOL;
+  let resourceIds: number[] = [];
+  let pos = headerSize;
+  let firstNode = -1;
+  let pools = 0;
+  while (pos + CHUNK_HEADER_SIZE <= dataEnd) {
+    const type = u16(pos);
+    const problem = chunkProblem(pos, CHUNK_HEADER_SIZE);
+    if (problem !== null) {
+      const size = u32(pos + 4);
+      // Android gives up on the whole document here. We skip the chunk when its size still lets us.
+      if (size >= CHUNK_HEADER_SIZE && size <= dataEnd - pos) {
+        note(`chunk 0x${type.toString(16)}: ${problem} (Android rejects the document); skipped`, pos);
+        pos += size;
+        continue;
+      }
+      if (type >= RES_XML_FIRST_CHUNK_TYPE && type <= RES_XML_LAST_CHUNK_TYPE) { firstNode = pos; break; }
+      const Err = size > dataEnd - pos ? TruncatedError : FormatError;
+      throw new Err(`axml: chunk 0x${type.toString(16)}: ${problem}`, pos, path);
+    }
+    const size = u32(pos + 4);
+    if (type === RES_STRING_POOL_TYPE) {
+      if (pools++ > 0) note('more than one string pool before the first node; the last one wins, as in Android', pos);
+      strings = parseStringPool(bytes, pos, size, 0, path, 'axml', anomalies);
+    } else if (type === RES_XML_RESOURCE_MAP_TYPE) {
+      const hs = u16(pos + 2);
+      const n = Math.floor((size - hs) / 4);
+      const ids = new Array<number>(n);
+      for (let i = 0; i < n; i++) ids[i] = u32(pos + hs + i * 4);
+      resourceIds = ids;
+    } else if (type >= RES_XML_FIRST_CHUNK_TYPE && type <= RES_XML_LAST_CHUNK_TYPE) {
+      firstNode = pos;
+      break;
+    } else {
+      note(`unknown chunk type 0x${type.toString(16)} (${size} bytes) skipped, as Android does`, pos, `unknown chunk 0x${type.toString(16)}`);
+    }
+    pos += size;
+  }
+  if (firstNode < 0) {
+    throw new FormatError(`axml: no XML node found${fileType !== RES_XML_TYPE ? ` (not binary XML: header type 0x${fileType.toString(16)})` : ''}`, 0, path);
+  }
+  if (pools === 0) note('no string pool before the first node (Android rejects the document)', firstNode);
+  visitor.begin({ strings, resourceIds, note });
+
+  // Phase 2 (nextNode): walk nodes; a node Android cannot validate ends the document there.
+  const stack: AxmlStartElement[] = [];
+  let hasRoot = false;
+  let rootClosed = false;
+  pos = firstNode;
+  while (pos + CHUNK_HEADER_SIZE <= dataEnd) {
+    const type = u16(pos);
+    const problem = chunkProblem(pos, NODE_HEADER_SIZE);
+    if (problem !== null) {
+      const where = rootClosed ? 'after the root element closed (Android never reads it)' : 'Android stops parsing here';
+      note(`node 0x${type.toString(16)}: ${problem}; ${where}`, pos);
+      break;
+    }
+    const hs = u16(pos + 2), size = u32(pos + 4);
+    const ext = pos + hs;
+    const minExt = MIN_EXT_SIZE[type];
+    if (minExt === undefined) {
+      note(`unknown node type 0x${type.toString(16)} (${size} bytes) skipped, as Android does`, pos, `unknown node 0x${type.toString(16)}`);
+      pos += size;
+      continue;
+    }
+    if (size - hs < minExt) {
+      note(`node 0x${type.toString(16)} has ${size - hs} bytes after its header, needs ${minExt}; Android stops parsing here`, pos);
+      break;
+    }
+    if (type === RES_XML_START_ELEMENT_TYPE) {
+      const attributeStart = u16(ext + 8), attributeSize = u16(ext + 10), attributeCount = u16(ext + 12);
+      // validateNode: the attribute array must fit in the node.
+      if (attributeStart + attributeSize * attributeCount > size - hs) {
+        note(`element attributes use ${attributeStart + attributeSize * attributeCount} bytes, node has ${size - hs}; Android stops parsing here`, pos);
+        break;
+      }
+      if (rootClosed) {
+        note('a second top-level element; Android reads only the first', pos);
+        break;
+      }
+      // A record past the document end is not read (a small attributeSize packs records closely).
+      let usable = 0;
+      while (usable < attributeCount && ext + attributeStart + usable * attributeSize + ATTRIBUTE_SIZE <= dataEnd) usable++;
+      const el = new AxmlStartElement(bytes, pos, ext, u32(ext), u32(ext + 4), attributeSize, attributeCount, usable, attributeStart);
+      visitor.startElement(el, stack.length);
+      if (usable < attributeCount) note('attribute runs past the document end', el.attributePos(usable));
+      hasRoot = true;
+      checkLimit('MAX_XML_DEPTH', stack.length + 1, 'XML element depth', pos, path);
+      stack.push(el);
+    } else if (type === RES_XML_END_ELEMENT_TYPE) {
+      // Android does not check that the end tag names the open element.
+      if (stack.length === 0) note('end element without an open element', pos, 'unbalanced end');
+      else {
+        visitor.endElement(stack.pop()!);
+        if (stack.length === 0) rootClosed = true;
+      }
+    } else if (type === RES_XML_CDATA_TYPE) {
+      visitor.text(stack.length > 0 ? stack[stack.length - 1] : null, u32(ext));
+    }
+    // Namespace nodes carry prefix/uri; attributes and elements name their URI directly, so nothing to track.
+    pos += size;
+  }
+  if (stack.length > 0) {
+    const name = strings.get(stack[stack.length - 1].name) ?? '';
+    note(`document ends inside <${name}> (${stack.length} element(s) left open)`, Math.min(pos, dataEnd));
+  }
+  if (!hasRoot) note('no element in the document', firstNode);
+  return { anomalies, hasRoot };
+}
