@@ -106,7 +106,7 @@ export function collectCodeFacts(dexes: DexFile[], watch: Map<string, string>): 
   };
   const calls = new Map<string, Set<string>>();
   let stringCount = 0;
-  const stringFilter = watchFirstBytes(stringWatch);
+  const stringFilter = new AsciiPrefixMatcher(stringWatch);
 
   for (let fileIndex = 0; fileIndex < files.length; fileIndex++) {
     const d = files[fileIndex];
@@ -128,7 +128,7 @@ export function collectCodeFacts(dexes: DexFile[], watch: Map<string, string>): 
       if (p >= 0) {
         const n = length[i];
         if (nameMatcher.matches(bytes, p, n)) watchedName[i] = 1;
-        if (!mayBeEndpoint(bytes, p, n) && !(n === 0 || stringFilter[bytes[p]] === 1)) continue;
+        if (!mayBeEndpoint(bytes, p, n) && !stringFilter.mayMatch(bytes, p, n)) continue;
       }
       const s = d.string(i);
       if (p < 0 && watchedNames.has(s)) watchedName[i] = 1;
@@ -156,12 +156,21 @@ export function collectCodeFacts(dexes: DexFile[], watch: Map<string, string>): 
     for (const cd of d.classes) if (cd.classIdx < typeCount) internalByType[cd.classIdx] = 1;
     // Per method_ids / field_ids index: 0 = not resolved yet, 1 = nothing to report, 2 + k = watched[k].
     const watched: { api: string; category: string }[] = [];
-    const methodState = new Int32Array(methodCount);
-    const fieldState = new Int32Array(fieldCount);
-    const resolve = (owner: string, simple: string): number => {
+    // Per-index state lives in one zeroed scratch block (see takeScratch).
+    const scratch = takeScratch(5 * methodCount + fieldCount);
+    const methodState = scratch.subarray(0, methodCount);
+    const fieldState = scratch.subarray(5 * methodCount);
+    // normalize(dotted name) per type index, built on first use.
+    const normalByType: (string | undefined)[] = new Array(typeCount);
+    /** Watch state of member `simple` of type `typeIdx` (dotted name `owner`). */
+    const resolve = (typeIdx: number, owner: string, simple: string): number => {
+      const owners = watchByName.get(simple);
+      if (owners === undefined) return 1;
       // `simple` is a watched name, so it holds no '$' or '.': normalize(`${owner}.${simple}`) is
-    // normalize(owner) + '.' + simple, and it splits at its last dot as the watch keys do.
-      const w = watchByName.get(simple)?.get(normalize(owner));
+      // normalize(owner) + '.' + simple, and it splits at its last dot as the watch keys do.
+      let normal = typeIdx < typeCount ? normalByType[typeIdx] : undefined;
+      if (normal === undefined) { normal = normalize(owner); if (typeIdx < typeCount) normalByType[typeIdx] = normal; }
+      const w = owners.get(normal);
       if (!w) return 1;
       watched.push(w);
       return watched.length + 1;
@@ -171,10 +180,10 @@ export function collectCodeFacts(dexes: DexFile[], watch: Map<string, string>): 
     // and method_ids sorts them next to each other (by class, name, proto), so the name is
     // built once per run of such ids: nameGroup[i] is the first id of i's run, plus 1 (0 = not
     // known yet), and groupName[g] the name of run g (undefined: not the app's, or not resolved yet).
-    const nameGroup = new Int32Array(methodCount);
+    const nameGroup = scratch.subarray(methodCount, 2 * methodCount);
     const groupName: (string | undefined)[] = new Array(methodCount);
     // Per method_ids index: its name group plus 1 when the method is the app's own, else 0.
-    const internalGroup = new Int32Array(methodCount);
+    const internalGroup = scratch.subarray(2 * methodCount, 3 * methodCount);
     const groupOf = (idx: number): number => {
       let g = nameGroup[idx];
       if (g === 0) {
@@ -192,10 +201,11 @@ export function collectCodeFacts(dexes: DexFile[], watch: Map<string, string>): 
     // well-formed dex), else by the name itself.
     const edges = new EdgeList();
     const callerNames: string[] = [];
-    const callerIdByGroup = new Int32Array(methodCount).fill(-1);
+    // Caller id plus 1 by name group (0 = none yet).
+    const callerIdByGroup = scratch.subarray(3 * methodCount, 4 * methodCount);
     const callerIdByName = new Map<string, number>();
-    // The caller id that last called each name group: a repeated call adds no pair.
-    const lastCaller = new Int32Array(methodCount).fill(-1);
+    // The caller id plus 1 that last called each name group: a repeated call adds no pair.
+    const lastCaller = scratch.subarray(4 * methodCount, 5 * methodCount);
 
     const cursor = d.codeCursor();
     const refs = cursor.refs;
@@ -251,7 +261,7 @@ export function collectCodeFacts(dexes: DexFile[], watch: Map<string, string>): 
           if (internal === 1 || !(nameIdx < stringIdsSize) || watchedName[nameIdx] === 1) {
             owner ??= dottedType(classIdx);
             const simple = d.methodName(idx); // records a bad name index
-            if (nameIdx < stringIdsSize ? watchedName[nameIdx] === 1 : watchedNames.has(simple)) st = resolve(owner, simple);
+            if (nameIdx < stringIdsSize ? watchedName[nameIdx] === 1 : watchedNames.has(simple)) st = resolve(classIdx, owner, simple);
             if (internal === 1) {
               const g = groupOf(idx);
               groupName[g] ??= `${owner}.${simple}`;
@@ -272,8 +282,8 @@ export function collectCodeFacts(dexes: DexFile[], watch: Map<string, string>): 
         if (calleeGroup !== 0) {
           const callee = calleeGroup - 1;
           if (callerId < 0) callerId = callerIdOf();
-          if (lastCaller[callee] !== callerId) {
-            lastCaller[callee] = callerId;
+          if (lastCaller[callee] !== callerId + 1) {
+            lastCaller[callee] = callerId + 1;
             edges.push(callerId, callee);
           }
         }
@@ -284,12 +294,13 @@ export function collectCodeFacts(dexes: DexFile[], watch: Map<string, string>): 
         if (!(f < fieldCount)) { d.fieldName(f); continue; }
         let st = fieldState[f];
         if (st === 0) {
-          const owner = dottedType(d.fieldClassIdx(f)); // records a bad index
+          const typeIdx = d.fieldClassIdx(f);
+          const owner = dottedType(typeIdx); // records a bad index
           const nameIdx = d.fieldNameIdx(f);
-          if (nameIdx < stringIdsSize) st = watchedName[nameIdx] === 1 ? resolve(owner, d.fieldName(f)) : 1;
+          if (nameIdx < stringIdsSize) st = watchedName[nameIdx] === 1 ? resolve(typeIdx, owner, d.fieldName(f)) : 1;
           else {
             const simple = d.fieldName(f); // records the bad index
-            st = watchedNames.has(simple) ? resolve(owner, simple) : 1;
+            st = watchedNames.has(simple) ? resolve(typeIdx, owner, simple) : 1;
           }
           fieldState[f] = st;
         }
@@ -324,9 +335,10 @@ export function collectCodeFacts(dexes: DexFile[], watch: Map<string, string>): 
       const cd = cursor.classDef, methodIdx = cursor.methodIdx;
       if (d.methodClassIdx(methodIdx) === cd.classIdx) {
         const g = groupOf(methodIdx);
-        let id = callerIdByGroup[g];
+        let id = callerIdByGroup[g] - 1;
         if (id < 0) {
-          id = callerIdByGroup[g] = callerNames.length;
+          id = callerNames.length;
+          callerIdByGroup[g] = id + 1;
           // Equal to the callee name of the group: "dotted class.name" either way.
           callerNames.push(groupName[g] ??= `${classNames[cd.index]}.${cursor.name()}`);
         }
@@ -363,18 +375,55 @@ function addStringWatch(w: StringWatch, key: string, category: string): void {
 }
 
 /**
- * Per first byte, 1 when a plain ASCII string starting with it could match a watch key: the
- * first UTF-16 unit of every key and prefix (a prefix "" matches everything).
+ * Tests undecoded plain ASCII strings against the string watch on their bytes: false means
+ * matchStringWatch cannot match the string. Non-ASCII keys never equal or prefix an ASCII
+ * string, so only ASCII keys are kept.
  */
-function watchFirstBytes(w: StringWatch): Uint8Array {
-  const first = new Uint8Array(256);
-  const add = (k: string) => {
-    if (k.length === 0) first.fill(1);
-    else if (k.charCodeAt(0) < 0x80) first[k.charCodeAt(0)] = 1;
-  };
-  for (const k of w.exact.keys()) add(k);
-  for (const [prefix] of w.prefixes) add(prefix);
-  return first;
+class AsciiPrefixMatcher {
+  /** By first byte: [key bytes, whole-string match] of the keys starting with it. */
+  private readonly byFirst: [Uint8Array, boolean][][] = Array.from({ length: 256 }, () => []);
+  /** A key or prefix "" matches every string. */
+  private readonly matchesAll: boolean;
+
+  constructor(w: StringWatch) {
+    let all = false;
+    const add = (key: string, exact: boolean) => {
+      if (key.length === 0) { all = true; return; }
+      if (!/^[\x00-\x7f]*$/.test(key)) return;
+      const bytes = new Uint8Array(key.length);
+      for (let k = 0; k < key.length; k++) bytes[k] = key.charCodeAt(k);
+      this.byFirst[bytes[0]].push([bytes, exact]);
+    };
+    for (const key of w.exact.keys()) add(key, true);
+    for (const [prefix] of w.prefixes) add(prefix, false);
+    this.matchesAll = all;
+  }
+
+  mayMatch(bytes: Uint8Array, pos: number, length: number): boolean {
+    if (this.matchesAll) return true;
+    if (length === 0) return false;
+    next: for (const [key, exact] of this.byFirst[bytes[pos]]) {
+      if (exact ? length !== key.length : length < key.length) continue;
+      for (let k = 1; k < key.length; k++) if (bytes[pos + k] !== key[k]) continue next;
+      return true;
+    }
+    return false;
+  }
+}
+
+let scratchInts = new Int32Array(0);
+
+/**
+ * `length` zeroed ints from one block kept between calls: the per-index state of a dex (five
+ * arrays over method_ids) would otherwise be allocated and zeroed afresh for every dex of every
+ * app. collectCodeFacts is synchronous, so one block serves every call; it keeps the size of
+ * the largest dex seen (5 × method_ids + field_ids ints, at most a few MB).
+ */
+function takeScratch(length: number): Int32Array {
+  if (scratchInts.length < length) scratchInts = new Int32Array(Math.max(length, 2 * scratchInts.length));
+  const block = scratchInts.subarray(0, length);
+  block.fill(0);
+  return block;
 }
 
 /** A growable list of int pairs. */
@@ -397,12 +446,18 @@ class EdgeList {
 class AsciiNameMatcher {
   /** By (length << 8 | first byte): the ASCII names of that length and first byte, as bytes. */
   private readonly buckets = new Map<number, Uint8Array[]>();
+  /** 1 at (length << 8 | first byte) for the buckets that exist: most strings stop here. */
+  private readonly seen = new Uint8Array(256 * 256);
+  /** Whether some name is longer than 255 (those are looked up in `buckets` only). */
+  private anyLong = false;
 
   constructor(names: Iterable<string>) {
     for (const name of names) {
       // A non-ASCII name never equals a plain ASCII string; an empty one is no member name.
       if (name.length === 0 || !/^[\x00-\x7f]*$/.test(name)) continue;
       const key = (name.length << 8) | name.charCodeAt(0);
+      if (name.length <= 255) this.seen[key] = 1;
+      else this.anyLong = true;
       let list = this.buckets.get(key);
       if (!list) { list = []; this.buckets.set(key, list); }
       const bytes = new Uint8Array(name.length);
@@ -413,7 +468,7 @@ class AsciiNameMatcher {
 
   /** Whether bytes[pos, pos + length) (plain ASCII) spell one of the names. */
   matches(bytes: Uint8Array, pos: number, length: number): boolean {
-    if (length === 0) return false;
+    if (length === 0 || (length <= 255 ? this.seen[(length << 8) | bytes[pos]] === 0 : !this.anyLong)) return false;
     const list = this.buckets.get((length << 8) | bytes[pos]);
     if (list === undefined) return false;
     next: for (const name of list) {

@@ -390,13 +390,17 @@ export class DexFile {
       let p = dataBase + u32(b, this.stringIdsPos + 4 * i);
       pos[i] = -1;
       if (p >= end) { this.string(i); continue; }
-      // utf16_size, read as string(i) reads it.
-      let utf16Size = 0, shift = 0, byte = 0x80;
-      for (let k = 0; k < 5 && p < end && (byte & 0x80); k++, shift += 7) {
-        byte = b[p++];
-        utf16Size |= (byte & 0x7f) << shift;
+      // utf16_size, read as string(i) reads it (one byte for strings under 128 units).
+      let utf16Size = b[p++];
+      if (utf16Size & 0x80) {
+        utf16Size &= 0x7f;
+        let byte = 0x80;
+        for (let k = 1, shift = 7; k < 5 && p < end && (byte & 0x80); k++, shift += 7) {
+          byte = b[p++];
+          utf16Size |= (byte & 0x7f) << shift;
+        }
+        utf16Size >>>= 0;
       }
-      utf16Size >>>= 0;
       // Plain ASCII, terminated right after utf16_size bytes: string(i) would record nothing.
       // (c - 1) | c has bit 7 set exactly for 0x00 and for 0x80..0xff, so one OR per byte
       // checks both that no NUL ends the string early and that every byte is ASCII.
