@@ -1,9 +1,10 @@
-import { test } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { classifyEndpoint } from '../../src/analysis/endpoints.js';
-import { CORPUS } from '../android/dex/helpers.js';
+import { classifyEndpoint, mayBeEndpoint, NETWORK_SCHEMES } from '../../src/analysis/endpoints.js';
+import { parseDex } from '../../src/android/dex/dex-file.js';
+import { CORPUS, corpusEntry, hasTool } from '../android/dex/helpers.js';
 
 const kindOf = (s: string) => classifyEndpoint(s)?.kind ?? null;
 
@@ -73,4 +74,39 @@ test('no oracle url string is lost and no oracle host false positive is kept (wh
       }
     }
   }
+});
+
+describe('mayBeEndpoint (the byte-level pre-filter code facts run before decoding a dex string)', () => {
+  const bytesOf = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
+  const check = (s: string) => {
+    if (!/^[\x00-\x7f]*$/.test(s) || classifyEndpoint(s) === null) return;
+    const b = bytesOf(`..${s}`); // at an offset, as in a dex
+    assert.ok(mayBeEndpoint(b, 2, s.length), `mayBeEndpoint rejects ${JSON.stringify(s)}, an endpoint`);
+  };
+
+  test('every network scheme is letters and digits (what the filter assumes of rule 2)', () => {
+    for (const s of NETWORK_SCHEMES) assert.match(s, /^[a-z0-9]{1,16}$/);
+  });
+
+  test('never rejects an endpoint: hand-made cases', () => {
+    const cases = ['http://', 'HTTP://X', 'https://[::1]/', 'hTtPs://a b', 'ftp://1.2.3.4', 'FTP://Example.COM/x', 'wss://a.io', 'h2://x.com',
+      'zzhc.vnet.cn', 'log.umeng.com:80/x', 'www.example.io', 'a-b.c.co.uk?q=1', 'x.com#frag', '8.8.8.8', '10.0.0.1:8080/p',
+      '192.168.1.1/', 'foo.com:99999', 'a.b', 'abc', '1.2.3.4', 'localhost', 'Foo.com', 'com.google.x', 'x.y/z w', 'mqtt://h:1'];
+    for (const s of cases) check(s);
+    // and a few it must let through to classifyEndpoint even though they are no endpoint
+    assert.equal(mayBeEndpoint(bytesOf('ro.build.id'), 0, 11), true);
+    assert.equal(mayBeEndpoint(bytesOf('Lcom/a/B;'), 0, 9), false);
+    assert.equal(mayBeEndpoint(bytesOf('getDeviceId'), 0, 11), false);
+  });
+
+  test('never rejects an endpoint: every string of a corpus dex, and variants of each', { skip: !hasTool('unzip') && 'unzip not installed' }, () => {
+    const dex = parseDex(corpusEntry('apidemos-debug.apk', 'classes.dex'), 'classes.dex', 'x');
+    let endpoints = 0;
+    for (let i = 0; i < dex.strings; i++) {
+      const s = dex.string(i);
+      if (classifyEndpoint(s)) endpoints++;
+      for (const v of [s, s.toLowerCase(), s.toUpperCase(), `http://${s}`, `${s}.com`, `www.${s}.net:8080/x`]) check(v);
+    }
+    assert.ok(endpoints > 0);
+  });
 });
