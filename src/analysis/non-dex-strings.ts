@@ -19,7 +19,7 @@ import { isRomscanError } from '../io/errors/index.js';
 import type { ZipArchive, ZipEntryInfo } from '../formats/zip/index.js';
 import type { CodeLocation, Endpoint } from '../report/model.js';
 import { parseArsc, type ResourceTable } from '../android/arsc/index.js';
-import { walkAxml, typedValueToString, decodeResValue, NO_INDEX, type AxmlStartElement, type StringPool, type StringSpan } from '../android/axml/index.js';
+import { walkAxml, newAxmlAttribute, typedValueToString, decodeResValue, NO_INDEX, type AxmlStartElement, type StringPool, type StringSpan } from '../android/axml/index.js';
 import { TYPE_STRING } from '../android/axml/res-value.js';
 import { classifyEndpoint } from './endpoints.js';
 import { isProbablyText, decodeText, forEachPrintableRun } from './printable-strings.js';
@@ -428,6 +428,7 @@ function scanArscStrings(table: ResourceTable, loc: CodeLocation, sink: Sink): v
 function axmlEndpointLines(bytes: Uint8Array, path: string): string[] {
   let strings: StringPool | null = null;
   let mayHold: (index: number) => boolean = () => false;
+  const record = newAxmlAttribute();
   const wanted: AxmlStartElement[] = [], wantedText: (number[] | null)[] = [];
   /** The text indices of each open element (the walker keeps the elements). */
   const openText: (number[] | null)[] = [];
@@ -435,7 +436,8 @@ function axmlEndpointLines(bytes: Uint8Array, path: string): string[] {
     // Text split over several CDATA nodes could join into a host or "://" only together: keep it.
     let want = mayHold(el.name) || (text !== null && (text.length > 1 || mayHold(text[0])));
     for (let i = 0; !want && i < el.usableAttributes; i++) {
-      want = mayHold(el.attributeName(i)) || mayHold(el.attributeRaw(i)) || (el.attributeDataType(i) === TYPE_STRING && mayHold(el.attributeData(i)));
+      const a = el.readAttribute(i, record);
+      want = mayHold(a.name) || mayHold(a.raw) || (a.dataType === TYPE_STRING && mayHold(a.data));
     }
     if (want) { wanted.push(el); wantedText.push(text); }
   };
@@ -455,8 +457,9 @@ function axmlEndpointLines(bytes: Uint8Array, path: string): string[] {
   return wanted.map((el, k) => {
     let line = `<${str(el.name) ?? ''}`;
     for (let i = 0; i < el.usableAttributes; i++) {
-      const raw = str(el.attributeRaw(i));
-      line += ` ${str(el.attributeName(i)) ?? ''}="${raw ?? typedValueToString(decodeResValue(el.attributeDataType(i), el.attributeData(i), str))}"`;
+      const a = el.readAttribute(i, record);
+      const raw = str(a.raw);
+      line += ` ${str(a.name) ?? ''}="${raw ?? typedValueToString(decodeResValue(a.dataType, a.data, str))}"`;
     }
     line += '>';
     const text = wantedText[k];

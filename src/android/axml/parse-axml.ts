@@ -11,7 +11,7 @@ import type { Anomaly } from '../../io/anomaly.js';
 import { ANDROID_NS, ATTR_NAME_BY_ID } from './android-attrs.js';
 import { decodeResValue, type TypedValue } from './res-value.js';
 import { EMPTY_STRING_POOL, type StringPool } from './string-pool.js';
-import { ATTRIBUTE_SIZE, NO_INDEX, walkAxml, type AxmlContext, type AxmlStartElement } from './walk-axml.js';
+import { ATTRIBUTE_SIZE, NO_INDEX, newAxmlAttribute, walkAxml, type AxmlContext, type AxmlStartElement } from './walk-axml.js';
 
 export type { TypedValue } from './res-value.js';
 
@@ -76,6 +76,7 @@ export function parseAxml(bytes: Uint8Array, path: string): AxmlDocument {
   let root: XmlElement | null = null;
   const stack: XmlElement[] = [];
   let unsortedNoted = false;
+  const record = newAxmlAttribute();
   const { anomalies } = walkAxml(bytes, path, {
     begin(context) {
       ({ strings, resourceIds: resIds } = context);
@@ -90,8 +91,7 @@ export function parseAxml(bytes: Uint8Array, path: string): AxmlDocument {
       }
       let lastId = -1;
       for (let i = 0; i < node.usableAttributes; i++) {
-        const a = node.attributePos(i);
-        const aName = node.attributeName(i);
+        const { pos: a, name: aName, namespace: aNs, raw: aRaw, dataType, data } = node.readAttribute(i, record);
         const resId = resIdOf(aName);
         let attrName = str(aName);
         if (attrName === null) { note(`attribute name string #${aName} is unreadable`, a + 4, 'attr name'); attrName = ''; }
@@ -107,9 +107,8 @@ export function parseAxml(bytes: Uint8Array, path: string): AxmlDocument {
           }
           if (resId > lastId) lastId = resId;
         }
-        const namespace = str(node.attributeNamespace(i));
-        const value = decodeResValue(node.attributeDataType(i), node.attributeData(i), str);
-        el.attributes.push({ namespace, name: attrName, resId, value, raw: str(node.attributeRaw(i)) });
+        const namespace = str(aNs);
+        el.attributes.push({ namespace, name: attrName, resId, value: decodeResValue(dataType, data, str), raw: str(aRaw) });
       }
       if (stack.length > 0) stack[stack.length - 1].children.push(el);
       else root = el;

@@ -46,7 +46,7 @@ const noSpan = () => false;
 
 /** A pool with `count` entries of which none can be read. */
 function unreadablePool(count: number, utf8: boolean, bytes: Uint8Array): StringPool {
-  return { count, utf8, get: noString, all: noStrings, bytes, span: noSpan };
+  return { count, utf8, get: noString, all: noStrings, bytes, span: noSpan }; // parseStringPool's key order: one shape
 }
 
 export const EMPTY_STRING_POOL: StringPool = unreadablePool(0, false, NO_BYTES);
@@ -199,8 +199,6 @@ export function parseStringPool(
     count: stringCount,
     utf8,
     get,
-    bytes,
-    span,
     *all() {
       // A one-pass scan (endpoint search over a 20 MiB table) should not fill the cache.
       for (let i = 0; i < stringCount; i++) {
@@ -209,5 +207,7 @@ export function parseStringPool(
         if (s !== null) yield s;
       }
     },
+    bytes,
+    span,
   };
 }

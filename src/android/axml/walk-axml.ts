@@ -50,7 +50,7 @@ const MAX_ANOMALIES = 200;
  */
 export class AxmlStartElement {
   constructor(
-    private readonly bytes: Uint8Array,
+    private readonly dv: DataView,
     /** Window position of the node. */
     readonly pos: number,
     /** Window position of its ResXMLTree_attrExt. */
@@ -70,19 +70,38 @@ export class AxmlStartElement {
 
   /** Window position of attribute `i`'s ResXMLTree_attribute. */
   attributePos(i: number): number { return this.ext + this.attributeStart + i * this.attributeSize; }
-  attributeNamespace(i: number): number { return this.u32(this.attributePos(i)); }
-  attributeName(i: number): number { return this.u32(this.attributePos(i) + 4); }
-  /** rawValue: the string XmlPullParser.getAttributeValue prefers, or NO_INDEX. */
-  attributeRaw(i: number): number { return this.u32(this.attributePos(i) + 8); }
-  /** typedValue.dataType (Res_value) */
-  attributeDataType(i: number): number { return this.bytes[this.attributePos(i) + 15]; }
-  /** typedValue.data (Res_value) */
-  attributeData(i: number): number { return this.u32(this.attributePos(i) + 16); }
 
-  private u32(p: number): number {
-    const b = this.bytes;
-    return (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16)) + b[p + 3] * 0x1000000;
+  /** Reads attribute `i` (< usableAttributes) into `out`, which the caller reuses, and returns it. */
+  readAttribute(i: number, out: AxmlAttribute): AxmlAttribute {
+    const a = this.ext + this.attributeStart + i * this.attributeSize;
+    const dv = this.dv;
+    out.pos = a;
+    out.namespace = dv.getUint32(a, true);
+    out.name = dv.getUint32(a + 4, true);
+    out.raw = dv.getUint32(a + 8, true);
+    out.dataType = dv.getUint8(a + 15);
+    out.data = dv.getUint32(a + 16, true);
+    return out;
   }
+}
+
+/** One ResXMLTree_attribute: strings as pool indices (NO_INDEX for none), the value as Res_value type and data. */
+export interface AxmlAttribute {
+  /** Window position of the record. */
+  pos: number;
+  namespace: number;
+  name: number;
+  /** rawValue: the string XmlPullParser.getAttributeValue prefers. */
+  raw: number;
+  /** typedValue.dataType */
+  dataType: number;
+  /** typedValue.data */
+  data: number;
+}
+
+/** A fresh record for AxmlStartElement.readAttribute. */
+export function newAxmlAttribute(): AxmlAttribute {
+  return { pos: 0, namespace: NO_INDEX, name: NO_INDEX, raw: NO_INDEX, dataType: 0, data: 0 };
 }
 
 /** What a visitor learns before the first node, and how it records an anomaly. */
@@ -249,9 +268,12 @@ export function walkAxml(bytes: Uint8Array, path: string, visitor: AxmlVisitor):
         break;
       }
       // A record past the document end is not read (a small attributeSize packs records closely).
-      let usable = 0;
-      while (usable < attributeCount && ext + attributeStart + usable * attributeSize + ATTRIBUTE_SIZE <= dataEnd) usable++;
-      const el = new AxmlStartElement(bytes, pos, ext, u32(ext), u32(ext + 4), attributeSize, attributeCount, usable, attributeStart);
+      let usable = attributeCount;
+      if (ext + attributeStart + (attributeCount - 1) * attributeSize + ATTRIBUTE_SIZE > dataEnd) {
+        usable = 0;
+        while (ext + attributeStart + usable * attributeSize + ATTRIBUTE_SIZE <= dataEnd) usable++;
+      }
+      const el = new AxmlStartElement(dv, pos, ext, u32(ext), u32(ext + 4), attributeSize, attributeCount, usable, attributeStart);
       visitor.startElement(el, stack.length);
       if (usable < attributeCount) note('attribute runs past the document end', el.attributePos(usable));
       hasRoot = true;
