@@ -13,7 +13,7 @@
 //   so the only trace of `Settings.Secure.getString(cr, ANDROID_ID)` is the string next to the
 //   call. The ApiUse's `api` is the string as found in the code, its category the watch value.
 //   When `watch` has no "string:" keys, DEFAULT_STRING_WATCH applies.
-import type { DexFile } from '../android/dex/dex-file.js';
+import type { DexFile, StringSpans } from '../android/dex/dex-file.js';
 import { descriptorToDotted } from '../android/dex/descriptor.js';
 import type { ApiUse, CodeLocation, DexSummary, Endpoint } from '../report/model.js';
 import { classifyEndpoint, mayBeEndpoint } from './endpoints.js';
@@ -116,7 +116,8 @@ export function collectCodeFacts(dexes: DexFile[], watch: Map<string, string>): 
 
     // Every string is classified once, referenced by code or not. Plain ASCII strings are first
     // tested on their bytes (mayBeEndpoint, the watch's first bytes): most are never decoded.
-    const { pos, length } = d.scanStrings();
+    const spans = d.scanStrings();
+    const { pos, length } = spans;
     const bytes = d.bytes;
     // What a const-string of each string index reports (few strings do).
     const epByString = new Map<number, Endpoint>();
@@ -258,15 +259,21 @@ export function collectCodeFacts(dexes: DexFile[], watch: Map<string, string>): 
           const nameIdx = d.methodNameIdx(idx);
           st = 1;
           // The names are looked at only when the method is the app's own or may be watched.
-          if (internal === 1 || !(nameIdx < stringIdsSize) || watchedName[nameIdx] === 1) {
+          const goodName = nameIdx < stringIdsSize;
+          if (!goodName || watchedName[nameIdx] === 1) {
             owner ??= dottedType(classIdx);
             const simple = d.methodName(idx); // records a bad name index
-            if (nameIdx < stringIdsSize ? watchedName[nameIdx] === 1 : watchedNames.has(simple)) st = resolve(classIdx, owner, simple);
+            if (goodName || watchedNames.has(simple)) st = resolve(classIdx, owner, simple);
             if (internal === 1) {
               const g = groupOf(idx);
               groupName[g] ??= `${owner}.${simple}`;
               internalGroup[idx] = g + 1;
             }
+          } else if (internal === 1) {
+            // The app's own method, not watched: its call-graph name, from the bytes when it can be.
+            const g = groupOf(idx);
+            groupName[g] ??= memberName(d, spans, classIdx, nameIdx) ?? `${owner ?? dottedType(classIdx)}.${d.methodName(idx)}`;
+            internalGroup[idx] = g + 1;
           }
           methodState[idx] = st;
         }
@@ -340,7 +347,7 @@ export function collectCodeFacts(dexes: DexFile[], watch: Map<string, string>): 
           id = callerNames.length;
           callerIdByGroup[g] = id + 1;
           // Equal to the callee name of the group: "dotted class.name" either way.
-          callerNames.push(groupName[g] ??= `${classNames[cd.index]}.${cursor.name()}`);
+          callerNames.push(groupName[g] ??= memberName(d, spans, cd.classIdx, d.methodNameIdx(methodIdx)) ?? `${classNames[cd.index]}.${cursor.name()}`);
         }
         return id;
       }
@@ -424,6 +431,31 @@ function takeScratch(length: number): Int32Array {
   const block = scratchInts.subarray(0, length);
   block.fill(0);
   return block;
+}
+
+/** Scratch space for memberName (names longer than this are built as strings instead). */
+const memberScratch = Buffer.allocUnsafe(4096);
+type Latin1Slicer = { latin1Slice(start: number, end: number): string };
+
+/**
+ * `${descriptorToDotted(typeName(typeIdx))}.${string(nameIdx)}` built from the dex bytes in one
+ * decode, when the descriptor ("L...;") and the name are plain ASCII strings (scanStrings spans);
+ * undefined otherwise (the caller builds it from strings). Decoding the name, concatenating and
+ * flattening the result for hashing would each allocate; this allocates once.
+ */
+function memberName(d: DexFile, spans: StringSpans, typeIdx: number, nameIdx: number): string | undefined {
+  const descIdx = d.typeDescriptorIdx(typeIdx);
+  if (!(descIdx >= 0 && descIdx < d.strings && nameIdx >= 0 && nameIdx < d.strings)) return undefined;
+  const dp = spans.pos[descIdx], dl = spans.length[descIdx], np = spans.pos[nameIdx], nl = spans.length[nameIdx];
+  if (dp < 0 || np < 0 || dl < 2 || dl - 1 + nl > memberScratch.length) return undefined;
+  const b = d.bytes;
+  if (b[dp] !== 0x4c /* L */ || b[dp + dl - 1] !== 0x3b /* ; */) return undefined;
+  const out = memberScratch;
+  let n = 0;
+  for (let k = dp + 1, end = dp + dl - 1; k < end; k++) { const c = b[k]; out[n++] = c === 0x2f ? 0x2e : c; }
+  out[n++] = 0x2e;
+  for (let k = np, end = np + nl; k < end; k++) out[n++] = b[k];
+  return (out as unknown as Latin1Slicer).latin1Slice(0, n);
 }
 
 /** A growable list of int pairs. */

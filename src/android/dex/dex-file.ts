@@ -16,7 +16,7 @@ import type { Anomaly } from '../../io/anomaly.js';
 import { FormatError } from '../../io/errors/index.js';
 import { checkLimit } from '../../io/limits.js';
 import { parseDexHeader, DEX_CONTAINER_VERSION, type DexHeader } from './header.js';
-import { decodeMutf8, MUTF8_MALFORMED, MUTF8_UNTERMINATED, MUTF8_FOUR_BYTE } from './mutf8.js';
+import { decodeAscii, decodeMutf8, MUTF8_MALFORMED, MUTF8_UNTERMINATED, MUTF8_FOUR_BYTE } from './mutf8.js';
 import type { InsnRefs } from './code-walker.js';
 import { CodeCursor } from './code-cursor.js';
 import { readStandardCodeItem, type CodeItemInsns } from './code-item.js';
@@ -222,6 +222,14 @@ export class DexFile {
       this.note(`string index ${i} >= string_ids_size ${this.strings}`);
       return `<bad string index ${i}>`;
     }
+    const spans = this.stringSpans;
+    if (spans !== undefined && spans.pos[i] >= 0) {
+      // Plain ASCII with nothing to record (scanStrings checked): one native decode.
+      const p = spans.pos[i];
+      const plain = decodeAscii(this.text, p, p + spans.length[i]);
+      this.stringCache[i] = plain;
+      return plain;
+    }
     const b = this.bytes;
     const idPos = this.stringIdsPos + 4 * i;
     const dataOff = u32(b, idPos);
@@ -250,6 +258,10 @@ export class DexFile {
     return value;
   }
 
+  /** descriptor_idx (a string_ids index, not checked) of type_ids index `i`, or -1 for a bad type index. */
+  typeDescriptorIdx(i: number): number {
+    return i >= 0 && i < this.types ? u32(this.bytes, this.typeIdsPos + 4 * i) : -1;
+  }
   /** Descriptor of type_ids index `i`, e.g. "Landroid/os/Build;". */
   typeName(i: number): string {
     if (!(i >= 0 && i < this.types)) {

@@ -23,7 +23,7 @@ type Latin1Slicer = { latin1Slice?: (start: number, end: number) => string };
  * TextDecoder for the short strings that fill DEX files, so callers that decode many strings
  * pass a Buffer view of their bytes. (TextDecoder('latin1') is windows-1252, equal to ASCII below 0x80.)
  */
-function ascii(bytes: Uint8Array, start: number, end: number): string {
+export function decodeAscii(bytes: Uint8Array, start: number, end: number): string {
   if (start === end) return '';
   const slice = (bytes as Latin1Slicer).latin1Slice;
   return slice ? slice.call(bytes, start, end) : latin1Decoder.decode(bytes.subarray(start, end));
@@ -40,13 +40,13 @@ export function decodeMutf8(bytes: Uint8Array, pos: number, limit: number): Mutf
   while (i < limit) {
     const b = bytes[i];
     if (b === 0) {
-      return { value: ascii(bytes, pos, i), flags: MUTF8_OK, end: i };
+      return { value: decodeAscii(bytes, pos, i), flags: MUTF8_OK, end: i };
     }
     if (b >= 0x80) break;
     i++;
   }
   if (i >= limit) {
-    return { value: ascii(bytes, pos, limit), flags: MUTF8_UNTERMINATED, end: limit };
+    return { value: decodeAscii(bytes, pos, limit), flags: MUTF8_UNTERMINATED, end: limit };
   }
   return decodeSlow(bytes, pos, i, limit);
 }
@@ -54,7 +54,7 @@ export function decodeMutf8(bytes: Uint8Array, pos: number, limit: number): Mutf
 function decodeSlow(bytes: Uint8Array, pos: number, asciiEnd: number, limit: number): Mutf8Result {
   let flags = MUTF8_OK;
   const units: number[] = [];
-  let prefix = ascii(bytes, pos, asciiEnd);
+  let prefix = decodeAscii(bytes, pos, asciiEnd);
   let out = '';
   let i = asciiEnd;
   let terminated = false;
