@@ -13,6 +13,13 @@
 //   so the only trace of `Settings.Secure.getString(cr, ANDROID_ID)` is the string next to the
 //   call. The ApiUse's `api` is the string as found in the code, its category the watch value.
 //   When `watch` has no "string:" keys, DEFAULT_STRING_WATCH applies.
+//
+// Speed (an app has hundreds of thousands of strings and invokes): strings are tested on their
+// bytes (DexFile.scanStrings spans; mayBeEndpoint, the watch's keys and the watched member names
+// as bytes) and only candidates are decoded; code is walked with a CodeCursor (no allocation
+// per method); state is kept per method_ids / type_ids / string_ids index in typed arrays; the
+// call graph is gathered as integer pairs and turned into `calls` once per dex. Every step
+// records the same anomalies, in the same order, as decoding and looking up everything did.
 import type { DexFile, StringSpans } from '../android/dex/dex-file.js';
 import { descriptorToDotted } from '../android/dex/descriptor.js';
 import type { ApiUse, CodeLocation, DexSummary, Endpoint } from '../report/model.js';

@@ -4,7 +4,10 @@
 // Reading guide: parseDex() finds the header(s), checks every id table against the bytes it
 // has, and returns a DexFile whose lookups (string(i), typeName(i), methodRef(i)…) decode
 // lazily and cache. walkCode() parses class_data and code_item and walks each method's
-// instructions once. Where offsets count from is a parameter (DexLayout), so CompactDex (whose
+// instructions once; codeCursor() is the same walk without allocation per method (its buffers
+// are reused, so a visitor must copy what it keeps), and scanStrings() locates every plain-ASCII
+// string's bytes so analyses can test bytes before decoding (it records string anomalies in
+// index order, as decoding every string would). Where offsets count from is a parameter (DexLayout), so CompactDex (whose
 // data offsets count from a separate data section) can reuse all of this with its own layout
 // and code_item reader: build a DexHeader with readHeaderFields(), then `new DexFile(...)`.
 //
