@@ -136,3 +136,14 @@ test('errors are RomscanErrors with offsets', () => {
     assert.match(e.message, /bad magic at 0x0 in a\.apk!\/c\.dex/);
   }
 });
+
+test('adler32 equals the plain byte-by-byte definition at every length and offset', async () => {
+  const { adler32: reference } = await import('./dex-builder.js');
+  const data = new Uint8Array(20000);
+  let x = 12345;
+  for (let i = 0; i < data.length; i++) { x = (x * 1103515245 + 12345) >>> 0; data[i] = i % 97 === 0 ? 0xff : x >>> 24; }
+  for (const [from, to] of [[0, 0], [0, 1], [3, 11], [12, 5552 + 12], [12, 5553 + 12], [1, 11105], [7, 20000], [0, 20000]]) {
+    assert.equal(adler32(data, from, to), reference(data, from, to), `[${from}, ${to})`);
+  }
+  assert.equal(adler32(new Uint8Array(16000).fill(0xff), 0, 16000), reference(new Uint8Array(16000).fill(0xff), 0, 16000), 'all 0xff: the largest sums');
+});
