@@ -67,16 +67,6 @@ export class CallGraph implements PackedCalls {
     return b.build();
   }
 
-  static fromMap(calls: Map<string, Set<string>>): CallGraph {
-    const b = new CallGraphBuilder();
-    for (const [caller, callees] of calls) {
-      if (!callees.size) continue;
-      const from = b.id(caller);
-      for (const callee of callees) b.add(from, b.id(callee));
-    }
-    return b.build();
-  }
-
   /** The plain form for postMessage (a class instance would arrive without its methods). */
   pack(): PackedCalls { return { nodes: this.nodes, edges: this.edges }; }
 

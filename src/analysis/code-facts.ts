@@ -24,6 +24,7 @@ import type { DexFile, StringSpans } from '../android/dex/dex-file.js';
 import { descriptorToDotted } from '../android/dex/descriptor.js';
 import type { ApiUse, CodeLocation, DexSummary, Endpoint } from '../report/model.js';
 import { classifyEndpoint, mayBeEndpoint } from './endpoints.js';
+import { CallGraph, CallGraphBuilder } from './call-graph.js';
 
 export interface CodeFacts {
   dex: DexSummary[];
@@ -32,7 +33,7 @@ export interface CodeFacts {
   /** Dotted names of the classes defined in the app's dex files, sorted. */
   classNames: string[];
   /** "com.a.B.method" → the app-internal "com.c.D.method"s it invokes (lambdas via invoke-custom included). */
-  calls: Map<string, Set<string>>;
+  calls: CallGraph;
   /** string_ids summed over all dex files. */
   stringCount: number;
 }
@@ -111,7 +112,7 @@ export function collectCodeFacts(dexes: DexFile[], watch: Map<string, string>): 
     if (!a) { a = { api, category, locations: [] }; apis.set(api, a); }
     addLoc(a, loc, key);
   };
-  const calls = new Map<string, Set<string>>();
+  const calls = new CallGraphBuilder();
   let stringCount = 0;
   const stringFilter = new AsciiPrefixMatcher(stringWatch);
 
@@ -329,19 +330,17 @@ export function collectCodeFacts(dexes: DexFile[], watch: Map<string, string>): 
       }
     }
 
-    // Turn the pairs into `calls`.
-    const callerSets: (Set<string> | undefined)[] = new Array(callerNames.length);
+    // Add the pairs to the app's graph: caller ids and name groups become graph ids (names shared across dex files).
+    const callerNode = new Int32Array(callerNames.length).fill(-1);
+    const calleeNode = new Map<number, number>();
     const pairs = edges.pairs;
     for (let k = 0, n = 2 * edges.count; k < n; k += 2) {
-      const callerId = pairs[k];
-      let callees = callerSets[callerId];
-      if (callees === undefined) {
-        const caller = callerNames[callerId];
-        callees = calls.get(caller);
-        if (!callees) { callees = new Set(); calls.set(caller, callees); }
-        callerSets[callerId] = callees;
-      }
-      callees.add(groupName[pairs[k + 1]]!);
+      const callerId = pairs[k], group = pairs[k + 1];
+      let from = callerNode[callerId];
+      if (from < 0) from = callerNode[callerId] = calls.id(callerNames[callerId]);
+      let to = calleeNode.get(group);
+      if (to === undefined) calleeNode.set(group, (to = calls.id(groupName[group]!)));
+      calls.add(from, to);
     }
 
     /** The caller id of the method the cursor is on. */
@@ -375,7 +374,7 @@ export function collectCodeFacts(dexes: DexFile[], watch: Map<string, string>): 
     endpoints: endpointList,
     apis: apiList,
     classNames: [...classSet].sort(), // default order = code-unit order, as cmp
-    calls,
+    calls: calls.build(),
     stringCount,
   };
 }

@@ -95,7 +95,7 @@ export async function analyzeApk(source: Source, opts: AnalyzeOptions): Promise<
       app.endpoints = facts.endpoints;
       app.apis = facts.apis;
       context.classNames = facts.classNames;
-      context.calls = CallGraph.fromMap(facts.calls);
+      context.calls = facts.calls;
     }
     // Endpoints beyond the dex: SMS numbers used as a data channel, resources, assets, native code.
     mergeEndpoints(app.endpoints, await attempt(errors, 'dex', () => smsEndpointsFromCode(dexes), []));

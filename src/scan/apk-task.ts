@@ -38,7 +38,7 @@ export async function runApkTask(task: ApkTask): Promise<TaskResult> {
     mergeEndpoints(facts.endpoints, smsEndpointsFromCode(dexes));
     const { calls, ...rest } = renameDex(facts, task.codeName ?? task.path);
     // Without watched API uses there is no identifier read to link to network code.
-    return { kind: 'code', facts: rest, calls: (rest.apis.length ? CallGraph.fromMap(calls) : CallGraph.EMPTY).pack(), anomalies };
+    return { kind: 'code', facts: rest, calls: (rest.apis.length ? calls : CallGraph.EMPTY).pack(), anomalies };
   }
   const source = new BufferSource(task.bytes, task.path);
   const analysis = await analyzeApk(source, {

@@ -4,6 +4,7 @@
 // locations ⊇ dexdump's call sites of the sensitive APIs (xrefs.api_xrefs). The same checks as
 // shared/tools/check-corpus.mjs, run on our layer alone.
 import { test, describe } from 'node:test';
+import { callLists } from './call-lists.js';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -83,8 +84,9 @@ test('collectCodeFacts on the all-formats fixture: locations, field reads, strin
   assert.equal(api('android_id')?.category, 'android_id');
   assert.ok(DEFAULT_STRING_WATCH.size > 0);
   // App-internal calls, including the lambda bound by invoke-custom.
-  assert.deepEqual([...(facts.calls.get('fixture.AllFormats.widths') ?? [])], ['fixture.AllFormats.strings']);
-  assert.deepEqual([...(facts.calls.get('fixture.AllFormats.custom') ?? [])], ['fixture.AllFormats.lambda$0']);
+  const callees = new Map(callLists(facts.calls));
+  assert.deepEqual(callees.get('fixture.AllFormats.widths'), ['fixture.AllFormats.strings']);
+  assert.deepEqual(callees.get('fixture.AllFormats.custom'), ['fixture.AllFormats.lambda$0']);
 });
 
 test('string watches in the watch map replace the defaults; nested classes may use $ or .', () => {

@@ -137,5 +137,5 @@ export function toolFacts(apk: string, watch: Map<string, string>): { app: AppRe
     permissions: { requested: all(manifest, 'uses-permission').map((p) => p.attrs.name!).filter(Boolean), declared: [] },
     components, apis: [...apis.values()], endpoints: [...endpoints.values()],
   });
-  return { app, ctx: { classNames, calls: CallGraph.fromMap(calls), inFirmware: false } };
+  return { app, ctx: { classNames, calls: CallGraph.fromPairs([...calls].flatMap(([k, v]) => [...v].map((c): [string, string] => [k, c]))), inFirmware: false } };
 }

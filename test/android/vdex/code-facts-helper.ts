@@ -9,6 +9,7 @@ import { parseOat, detectOat } from '../../../src/android/oat/parse-oat.js';
 import { findCompanionCode, companionDexPrefix } from '../../../src/android/vdex/companions.js';
 import { parseDex, type DexFile } from '../../../src/android/dex/dex-file.js';
 import { collectCodeFacts, type CodeFacts } from '../../../src/analysis/code-facts.js';
+import { callLists } from '../../analysis/call-lists.js';
 import { apiWatchList, loadSignatures } from '../../../src/rules/signatures.js';
 
 export const WATCH = apiWatchList(loadSignatures('signatures'));
@@ -56,7 +57,8 @@ export function comparable(f: CodeFacts, prefix = ''): unknown {
     endpoints: f.endpoints.map((e) => ({ ...e, locations: locs(e.locations) })),
     apis: f.apis.map((a) => ({ ...a, locations: locs(a.locations) })),
     classNames: f.classNames,
-    calls: [...f.calls].map(([k, v]) => [k, [...v].sort()]).sort(),
+    calls: callLists(f.calls),
     stringCount: f.stringCount,
   };
 }
+
