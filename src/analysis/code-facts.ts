@@ -18,9 +18,10 @@
 // bytes (DexFile.scanStrings spans; mayBeEndpoint, the watch's keys and the watched member names
 // as bytes) and only candidates are decoded; code is walked with a CodeCursor (no allocation
 // per method); state is kept per method_ids / type_ids / string_ids index in typed arrays; the
-// call graph is gathered as integer pairs and turned into `calls` once per dex. Every step
+// call graph is gathered as integer pairs and added to `calls` once per dex. Every step
 // records the same anomalies, in the same order, as decoding and looking up everything did.
 import type { DexFile, StringSpans } from '../android/dex/dex-file.js';
+import type { CodeCursor } from '../android/dex/code-cursor.js';
 import { descriptorToDotted } from '../android/dex/descriptor.js';
 import type { ApiUse, CodeLocation, DexSummary, Endpoint } from '../report/model.js';
 import { classifyEndpoint, mayBeEndpoint } from './endpoints.js';
@@ -58,325 +59,412 @@ export function collectCodeFacts(dexes: DexFile[], watch: Map<string, string>): 
   const seen = new Set<DexFile>();
   for (const d of dexes) for (const p of d.parts) if (!seen.has(p)) { seen.add(p); files.push(p); }
 
-  const memberWatch = new Map<string, { api: string; category: string }>();
-  const stringWatch: StringWatch = { exact: new Map(), prefixes: [] };
-  for (const [key, category] of watch) {
-    if (key.startsWith(STRING_WATCH_PREFIX)) addStringWatch(stringWatch, key, category);
-    else memberWatch.set(normalize(key), { api: key, category });
-  }
-  if (stringWatch.exact.size === 0 && stringWatch.prefixes.length === 0) {
-    for (const [key, category] of DEFAULT_STRING_WATCH) addStringWatch(stringWatch, key, category);
-  }
-
-  // Simple names of watched members: most invoke targets fail this test before any name is built.
-  const watchedNames = new Set<string>();
-  for (const key of memberWatch.keys()) watchedNames.add(key.slice(key.lastIndexOf('.') + 1));
-  const nameMatcher = new AsciiNameMatcher(watchedNames);
-  // The watched members by simple name, then by (normalized) owner.
-  const watchByName = new Map<string, Map<string, { api: string; category: string }>>();
-  for (const [key, w] of memberWatch) {
-    const dot = key.lastIndexOf('.');
-    if (dot < 0) continue; // "owner.name" always has a dot: such a key never matched
-    const simple = key.slice(dot + 1);
-    let owners = watchByName.get(simple);
-    if (!owners) { owners = new Map(); watchByName.set(simple, owners); }
-    owners.set(key.slice(0, dot), w);
-  }
-
-  const classSet = new Set<string>();
+  const tables = new WatchTables(watch);
+  const app = new AppFacts();
   // Per file, the dotted name of each class_def (by ClassDef.index).
-  const dottedClasses: string[][] = [];
-  for (const d of files) {
-    const names: string[] = new Array(d.classes.length);
-    for (let k = 0; k < d.classes.length; k++) {
-      const name = descriptorToDotted(d.classes[k].descriptor);
-      names[k] = name;
-      classSet.add(name);
-    }
-    dottedClasses.push(names);
-  }
+  const dottedClasses = files.map((d) => d.classes.map((cd) => {
+    const name = descriptorToDotted(cd.descriptor);
+    app.classSet.add(name);
+    return name;
+  }));
+  files.forEach((d, i) => new DexWalk(d, dottedClasses[i], tables, app).run());
+  return app.result(files);
+}
 
-  const endpoints = new Map<string, Endpoint>();
-  const apis = new Map<string, ApiUse>();
-  // Which locations each endpoint / API use already has, by "dex\0class\0method" key.
-  const locSeen = new Map<object, Set<string>>();
-  const addLoc = (target: { locations: CodeLocation[] }, loc: CodeLocation, key: string) => {
-    let keys = locSeen.get(target);
-    if (!keys) { keys = new Set(); locSeen.set(target, keys); }
+// The walk is split into a class with small methods on purpose: V8 compiles (and, after a
+// deopt, recompiles) a function with a hot loop whole, and one big closure-laden function cost
+// more compile time than the walk itself.
+
+/** The watch list in the forms the walk tests: member watches by simple name and owner, string watches, byte matchers. */
+class WatchTables {
+  readonly stringWatch: StringWatch = { exact: new Map(), prefixes: [] };
+  /** Simple names of watched members: most invoke targets fail this test before any name is built. */
+  readonly watchedNames = new Set<string>();
+  readonly nameMatcher: AsciiNameMatcher;
+  /** The watched members by simple name, then by (normalized) owner. */
+  readonly byName = new Map<string, Map<string, Watched>>();
+  readonly stringFilter: AsciiPrefixMatcher;
+
+  constructor(watch: Map<string, string>) {
+    const memberWatch = new Map<string, Watched>();
+    for (const [key, category] of watch) {
+      if (key.startsWith(STRING_WATCH_PREFIX)) addStringWatch(this.stringWatch, key, category);
+      else memberWatch.set(normalize(key), { api: key, category });
+    }
+    if (this.stringWatch.exact.size === 0 && this.stringWatch.prefixes.length === 0) {
+      for (const [key, category] of DEFAULT_STRING_WATCH) addStringWatch(this.stringWatch, key, category);
+    }
+    for (const key of memberWatch.keys()) this.watchedNames.add(key.slice(key.lastIndexOf('.') + 1));
+    this.nameMatcher = new AsciiNameMatcher(this.watchedNames);
+    for (const [key, w] of memberWatch) {
+      const dot = key.lastIndexOf('.');
+      if (dot < 0) continue; // "owner.name" always has a dot: such a key never matched
+      const simple = key.slice(dot + 1);
+      let owners = this.byName.get(simple);
+      if (!owners) { owners = new Map(); this.byName.set(simple, owners); }
+      owners.set(key.slice(0, dot), w);
+    }
+    this.stringFilter = new AsciiPrefixMatcher(this.stringWatch);
+  }
+}
+
+interface Watched { api: string; category: string }
+
+/** What the app's dex files add up to: endpoints and API uses with their locations, class names, the call graph. */
+class AppFacts {
+  readonly classSet = new Set<string>();
+  readonly endpoints = new Map<string, Endpoint>();
+  readonly apis = new Map<string, ApiUse>();
+  readonly calls = new CallGraphBuilder();
+  stringCount = 0;
+  /** Which locations each endpoint / API use already has, by "dex\0class\0method" key. */
+  private readonly locSeen = new Map<object, Set<string>>();
+
+  addLoc(target: { locations: CodeLocation[] }, loc: CodeLocation, key: string): void {
+    let keys = this.locSeen.get(target);
+    if (!keys) { keys = new Set(); this.locSeen.set(target, keys); }
     if (keys.has(key)) return;
     keys.add(key);
     target.locations.push(loc);
-  };
-  const useApi = (api: string, category: string, loc: CodeLocation, key: string) => {
-    let a = apis.get(api);
-    if (!a) { a = { api, category, locations: [] }; apis.set(api, a); }
-    addLoc(a, loc, key);
-  };
-  const calls = new CallGraphBuilder();
-  let stringCount = 0;
-  const stringFilter = new AsciiPrefixMatcher(stringWatch);
+  }
 
-  for (let fileIndex = 0; fileIndex < files.length; fileIndex++) {
-    const d = files[fileIndex];
-    const classNames = dottedClasses[fileIndex];
-    stringCount += d.strings;
-    const stringIdsSize = d.strings, typeCount = d.types, methodCount = d.methods, fieldCount = d.fields;
+  useApi(api: string, category: string, loc: CodeLocation, key: string): void {
+    let a = this.apis.get(api);
+    if (!a) { a = { api, category, locations: [] }; this.apis.set(api, a); }
+    this.addLoc(a, loc, key);
+  }
 
-    // Every string is classified once, referenced by code or not. Plain ASCII strings are first
-    // tested on their bytes (mayBeEndpoint, the watch's first bytes): most are never decoded.
-    const spans = d.scanStrings();
-    const { pos, length } = spans;
+  result(files: DexFile[]): CodeFacts {
+    const byLoc = (a: CodeLocation, b: CodeLocation) => cmp(a.dex, b.dex) || cmp(a.class, b.class) || cmp(a.method, b.method);
+    const endpointList = [...this.endpoints.values()].sort((a, b) => cmp(a.value, b.value));
+    for (const e of endpointList) e.locations.sort(byLoc);
+    const apiList = [...this.apis.values()].sort((a, b) => cmp(a.api, b.api));
+    for (const a of apiList) a.locations.sort(byLoc);
+    return {
+      dex: files.map((d) => ({ name: d.name, strings: d.strings, classes: d.classes.length, methods: d.methods, version: d.version })),
+      endpoints: endpointList,
+      apis: apiList,
+      classNames: [...this.classSet].sort(), // default order = code-unit order, as cmp
+      calls: this.calls.build(),
+      stringCount: this.stringCount,
+    };
+  }
+}
+
+/** One dex file's walk: its strings classified once, then every method's code. */
+class DexWalk {
+  private readonly spans: StringSpans;
+  private readonly stringIdsSize: number;
+  private readonly typeCount: number;
+  private readonly methodCount: number;
+  private readonly fieldCount: number;
+  /** What a const-string of each string index reports (few strings do). */
+  private readonly epByString = new Map<number, Endpoint>();
+  private readonly watchByString = new Map<number, string>();
+  /** 1 for the strings that are the simple name of a watched member. */
+  private readonly watchedName: Uint8Array;
+  /** Dotted class names per type index, built on first use. */
+  private readonly dottedByType: (string | undefined)[];
+  /** normalize(dotted name) per type index, built on first use. */
+  private readonly normalByType: (string | undefined)[];
+  /**
+   * Per type_ids index: 0 = not looked up yet, 1 = a class of the app, 2 = not. The dex's own
+   * classes are known without a lookup.
+   */
+  private readonly internalByType: Uint8Array;
+  /** Per method_ids / field_ids index: 0 = not resolved yet, 1 = nothing to report, 2 + k = watched[k]. */
+  private readonly watched: Watched[] = [];
+  private readonly methodState: Int32Array;
+  private readonly fieldState: Int32Array;
+  /**
+   * The app's own methods are named "owner.name" in the call graph. Overloads share the name,
+   * and method_ids sorts them next to each other (by class, name, proto), so the name is built
+   * once per run of such ids: nameGroup[i] is the first id of i's run, plus 1 (0 = not known
+   * yet), and groupName[g] the name of run g (undefined: not the app's, or not resolved yet).
+   */
+  private readonly nameGroup: Int32Array;
+  private readonly groupName: (string | undefined)[];
+  /** Per method_ids index: its name group plus 1 when the method is the app's own, else 0. */
+  private readonly internalGroup: Int32Array;
+  /**
+   * App-internal calls as (caller id, callee name group) pairs, added to the app's graph after
+   * the walk. A caller id stands for a caller name: by its name group when the method is
+   * declared by the class walked (always, in a well-formed dex), else by the name itself.
+   */
+  private readonly edges = new EdgeList();
+  private readonly callerNames: string[] = [];
+  /** Caller id plus 1 by name group (0 = none yet). */
+  private readonly callerIdByGroup: Int32Array;
+  private readonly callerIdByName = new Map<string, number>();
+  /** The caller id plus 1 that last called each name group: a repeated call adds no pair. */
+  private readonly lastCaller: Int32Array;
+  private readonly cursor: CodeCursor;
+  /** The method the cursor is on: its location and dedupe key, built when something in it matches. */
+  private loc: CodeLocation | null = null;
+  private key = '';
+  /** Its caller id, once it calls one of the app's methods (-1: not yet). */
+  private callerId = -1;
+
+  constructor(private readonly d: DexFile, private readonly classNames: string[], private readonly tables: WatchTables,
+    private readonly app: AppFacts) {
+    app.stringCount += d.strings;
+    this.stringIdsSize = d.strings;
+    this.typeCount = d.types;
+    this.methodCount = d.methods;
+    this.fieldCount = d.fields;
+    this.spans = d.scanStrings();
+    this.watchedName = new Uint8Array(d.strings);
+    this.dottedByType = new Array(d.types);
+    this.normalByType = new Array(d.types);
+    this.internalByType = new Uint8Array(d.types);
+    for (const cd of d.classes) if (cd.classIdx < this.typeCount) this.internalByType[cd.classIdx] = 1;
+    // Per-index state lives in one zeroed scratch block (see takeScratch).
+    const m = d.methods;
+    const scratch = takeScratch(5 * m + d.fields);
+    this.methodState = scratch.subarray(0, m);
+    this.nameGroup = scratch.subarray(m, 2 * m);
+    this.internalGroup = scratch.subarray(2 * m, 3 * m);
+    this.callerIdByGroup = scratch.subarray(3 * m, 4 * m);
+    this.lastCaller = scratch.subarray(4 * m, 5 * m);
+    this.fieldState = scratch.subarray(5 * m);
+    this.groupName = new Array(m);
+    this.cursor = d.codeCursor();
+  }
+
+  run(): void {
+    this.classifyStrings();
+    const stringFacts = this.epByString.size + this.watchByString.size > 0;
+    while (this.cursor.next()) {
+      this.loc = null;
+      this.callerId = -1;
+      if (stringFacts) this.visitStrings();
+      this.visitInvokes();
+      this.visitFieldReads();
+    }
+    this.addEdges();
+  }
+
+  /**
+   * Every string is classified once, referenced by code or not. Plain ASCII strings are first
+   * tested on their bytes (mayBeEndpoint, the watch's first bytes): most are never decoded.
+   */
+  private classifyStrings(): void {
+    const { d, tables } = this;
+    const { pos, length } = this.spans;
     const bytes = d.bytes;
-    // What a const-string of each string index reports (few strings do).
-    const epByString = new Map<number, Endpoint>();
-    const watchByString = new Map<number, string>();
-    // 1 for the strings that are the simple name of a watched member.
-    const watchedName = new Uint8Array(stringIdsSize);
-    for (let i = 0; i < stringIdsSize; i++) {
+    for (let i = 0; i < this.stringIdsSize; i++) {
       const p = pos[i];
       if (p >= 0) {
         const n = length[i];
-        if (nameMatcher.matches(bytes, p, n)) watchedName[i] = 1;
-        if (!mayBeEndpoint(bytes, p, n) && !stringFilter.mayMatch(bytes, p, n)) continue;
+        if (tables.nameMatcher.matches(bytes, p, n)) this.watchedName[i] = 1;
+        if (!mayBeEndpoint(bytes, p, n) && !tables.stringFilter.mayMatch(bytes, p, n)) continue;
       }
-      const s = d.string(i);
-      if (p < 0 && watchedNames.has(s)) watchedName[i] = 1;
-      const cls = classifyEndpoint(s);
-      if (cls) {
-        let ep = endpoints.get(s);
-        if (!ep) { ep = { value: s, host: cls.host, scheme: cls.scheme, kind: cls.kind, locations: [] }; endpoints.set(s, ep); }
-        epByString.set(i, ep);
-      }
-      const cat = matchStringWatch(stringWatch, s);
-      if (cat !== undefined) watchByString.set(i, cat);
-    }
-    const stringFacts = epByString.size + watchByString.size > 0;
-
-    // Dotted class names per type index, built on first use.
-    const dottedByType: (string | undefined)[] = new Array(typeCount);
-    const dottedType = (typeIdx: number) => {
-      let s = dottedByType[typeIdx];
-      if (s === undefined) { s = descriptorToDotted(d.typeName(typeIdx)); if (typeIdx >= 0 && typeIdx < typeCount) dottedByType[typeIdx] = s; }
-      return s;
-    };
-    // Per type_ids index: 0 = not looked up yet, 1 = a class of the app, 2 = not. The dex's own
-    // classes are known without a lookup.
-    const internalByType = new Uint8Array(typeCount);
-    for (const cd of d.classes) if (cd.classIdx < typeCount) internalByType[cd.classIdx] = 1;
-    // Per method_ids / field_ids index: 0 = not resolved yet, 1 = nothing to report, 2 + k = watched[k].
-    const watched: { api: string; category: string }[] = [];
-    // Per-index state lives in one zeroed scratch block (see takeScratch).
-    const scratch = takeScratch(5 * methodCount + fieldCount);
-    const methodState = scratch.subarray(0, methodCount);
-    const fieldState = scratch.subarray(5 * methodCount);
-    // normalize(dotted name) per type index, built on first use.
-    const normalByType: (string | undefined)[] = new Array(typeCount);
-    /** Watch state of member `simple` of type `typeIdx` (dotted name `owner`). */
-    const resolve = (typeIdx: number, owner: string, simple: string): number => {
-      const owners = watchByName.get(simple);
-      if (owners === undefined) return 1;
-      // `simple` is a watched name, so it holds no '$' or '.': normalize(`${owner}.${simple}`) is
-      // normalize(owner) + '.' + simple, and it splits at its last dot as the watch keys do.
-      let normal = typeIdx < typeCount ? normalByType[typeIdx] : undefined;
-      if (normal === undefined) { normal = normalize(owner); if (typeIdx < typeCount) normalByType[typeIdx] = normal; }
-      const w = owners.get(normal);
-      if (!w) return 1;
-      watched.push(w);
-      return watched.length + 1;
-    };
-
-    // The app's own methods are named "owner.name" in the call graph. Overloads share the name,
-    // and method_ids sorts them next to each other (by class, name, proto), so the name is
-    // built once per run of such ids: nameGroup[i] is the first id of i's run, plus 1 (0 = not
-    // known yet), and groupName[g] the name of run g (undefined: not the app's, or not resolved yet).
-    const nameGroup = scratch.subarray(methodCount, 2 * methodCount);
-    const groupName: (string | undefined)[] = new Array(methodCount);
-    // Per method_ids index: its name group plus 1 when the method is the app's own, else 0.
-    const internalGroup = scratch.subarray(2 * methodCount, 3 * methodCount);
-    const groupOf = (idx: number): number => {
-      let g = nameGroup[idx];
-      if (g === 0) {
-        let first = idx;
-        const classIdx = d.methodClassIdx(idx), nameIdx = d.methodNameIdx(idx);
-        while (first > 0 && nameGroup[first - 1] === 0 && d.methodClassIdx(first - 1) === classIdx && d.methodNameIdx(first - 1) === nameIdx) first--;
-        g = first > 0 && d.methodClassIdx(first - 1) === classIdx && d.methodNameIdx(first - 1) === nameIdx ? nameGroup[first - 1] : first + 1;
-        for (let k = first; k <= idx; k++) nameGroup[k] = g;
-      }
-      return g - 1;
-    };
-    // App-internal calls as (caller id, callee name group) pairs, turned into `calls` after the
-    // walk in the same order as adding them one by one would. A caller id stands for a caller
-    // name: by its name group when the method is declared by the class walked (always, in a
-    // well-formed dex), else by the name itself.
-    const edges = new EdgeList();
-    const callerNames: string[] = [];
-    // Caller id plus 1 by name group (0 = none yet).
-    const callerIdByGroup = scratch.subarray(3 * methodCount, 4 * methodCount);
-    const callerIdByName = new Map<string, number>();
-    // The caller id plus 1 that last called each name group: a repeated call adds no pair.
-    const lastCaller = scratch.subarray(4 * methodCount, 5 * methodCount);
-
-    const cursor = d.codeCursor();
-    const refs = cursor.refs;
-    while (cursor.next()) {
-      // The location and its dedupe key are built only when something in the method matches.
-      let loc: CodeLocation | undefined;
-      let key = '';
-      const stringRefs = refs.strings;
-      for (let k = 0, n = stringFacts ? refs.stringCount : 0; k < n; k++) {
-        const s = stringRefs[k];
-        const ep = epByString.get(s);
-        const cat = watchByString.get(s);
-        if (ep === undefined && cat === undefined) continue;
-        if (!loc) {
-          const cls = classNames[cursor.classDef.index], method = cursor.name();
-          loc = { dex: d.name, class: cls, method };
-          key = `${d.name}\0${cls}\0${method}`;
-        }
-        if (ep) addLoc(ep, loc, key);
-        if (cat !== undefined) useApi(d.string(s), cat, loc, key);
-      }
-      let callerId = -1;
-      let targets = refs.invokes;
-      let targetCount = refs.invokeCount;
-      // invoke-custom: the bootstrap method and, for lambdas, the implementation method it binds.
-      if (refs.callSiteCount) {
-        const extra: number[] = [];
-        for (let k = 0; k < refs.callSiteCount; k++) for (const m of d.callSiteMethods(refs.callSites[k])) extra.push(m);
-        const all = new Uint32Array(targetCount + extra.length);
-        all.set(targets.subarray(0, targetCount));
-        all.set(extra, targetCount);
-        targets = all;
-        targetCount = all.length;
-      }
-      for (let k = 0; k < targetCount; k++) {
-        const idx = targets[k];
-        if (!(idx < methodCount)) { d.methodName(idx); continue; } // records the bad index
-        let st = methodState[idx];
-        if (st === 0) {
-          const classIdx = d.methodClassIdx(idx);
-          let owner: string | undefined;
-          let internal: number;
-          if (classIdx < typeCount) {
-            internal = internalByType[classIdx];
-            if (internal === 0) internal = internalByType[classIdx] = classSet.has(dottedType(classIdx)) ? 1 : 2;
-          } else {
-            owner = dottedType(classIdx); // records the bad index
-            internal = classSet.has(owner) ? 1 : 2;
-          }
-          const nameIdx = d.methodNameIdx(idx);
-          st = 1;
-          // The names are looked at only when the method is the app's own or may be watched.
-          const goodName = nameIdx < stringIdsSize;
-          if (!goodName || watchedName[nameIdx] === 1) {
-            owner ??= dottedType(classIdx);
-            const simple = d.methodName(idx); // records a bad name index
-            if (goodName || watchedNames.has(simple)) st = resolve(classIdx, owner, simple);
-            if (internal === 1) {
-              const g = groupOf(idx);
-              groupName[g] ??= `${owner}.${simple}`;
-              internalGroup[idx] = g + 1;
-            }
-          } else if (internal === 1) {
-            // The app's own method, not watched: its call-graph name, from the bytes when it can be.
-            const g = groupOf(idx);
-            groupName[g] ??= memberName(d, spans, classIdx, nameIdx) ?? `${owner ?? dottedType(classIdx)}.${d.methodName(idx)}`;
-            internalGroup[idx] = g + 1;
-          }
-          methodState[idx] = st;
-        }
-        if (st > 1) {
-          if (!loc) {
-            const cls = classNames[cursor.classDef.index], method = cursor.name();
-            loc = { dex: d.name, class: cls, method };
-            key = `${d.name}\0${cls}\0${method}`;
-          }
-          useApi(watched[st - 2].api, watched[st - 2].category, loc, key);
-        }
-        const calleeGroup = internalGroup[idx];
-        if (calleeGroup !== 0) {
-          const callee = calleeGroup - 1;
-          if (callerId < 0) callerId = callerIdOf();
-          if (lastCaller[callee] !== callerId + 1) {
-            lastCaller[callee] = callerId + 1;
-            edges.push(callerId, callee);
-          }
-        }
-      }
-      const fieldRefs = refs.fieldReads;
-      for (let k = 0, n = refs.fieldReadCount; k < n; k++) {
-        const f = fieldRefs[k];
-        if (!(f < fieldCount)) { d.fieldName(f); continue; }
-        let st = fieldState[f];
-        if (st === 0) {
-          const typeIdx = d.fieldClassIdx(f);
-          const owner = dottedType(typeIdx); // records a bad index
-          const nameIdx = d.fieldNameIdx(f);
-          if (nameIdx < stringIdsSize) st = watchedName[nameIdx] === 1 ? resolve(typeIdx, owner, d.fieldName(f)) : 1;
-          else {
-            const simple = d.fieldName(f); // records the bad index
-            st = watchedNames.has(simple) ? resolve(typeIdx, owner, simple) : 1;
-          }
-          fieldState[f] = st;
-        }
-        if (st > 1) {
-          if (!loc) {
-            const cls = classNames[cursor.classDef.index], method = cursor.name();
-            loc = { dex: d.name, class: cls, method };
-            key = `${d.name}\0${cls}\0${method}`;
-          }
-          useApi(watched[st - 2].api, watched[st - 2].category, loc, key);
-        }
-      }
-    }
-
-    // Add the pairs to the app's graph: caller ids and name groups become graph ids (names shared across dex files).
-    const callerNode = new Int32Array(callerNames.length).fill(-1);
-    const calleeNode = new Map<number, number>();
-    const pairs = edges.pairs;
-    for (let k = 0, n = 2 * edges.count; k < n; k += 2) {
-      const callerId = pairs[k], group = pairs[k + 1];
-      let from = callerNode[callerId];
-      if (from < 0) from = callerNode[callerId] = calls.id(callerNames[callerId]);
-      let to = calleeNode.get(group);
-      if (to === undefined) calleeNode.set(group, (to = calls.id(groupName[group]!)));
-      calls.add(from, to);
-    }
-
-    /** The caller id of the method the cursor is on. */
-    function callerIdOf(): number {
-      const cd = cursor.classDef, methodIdx = cursor.methodIdx;
-      if (d.methodClassIdx(methodIdx) === cd.classIdx) {
-        const g = groupOf(methodIdx);
-        let id = callerIdByGroup[g] - 1;
-        if (id < 0) {
-          id = callerNames.length;
-          callerIdByGroup[g] = id + 1;
-          // Equal to the callee name of the group: "dotted class.name" either way.
-          callerNames.push(groupName[g] ??= memberName(d, spans, cd.classIdx, d.methodNameIdx(methodIdx)) ?? `${classNames[cd.index]}.${cursor.name()}`);
-        }
-        return id;
-      }
-      const name = `${classNames[cd.index]}.${cursor.name()}`;
-      let id = callerIdByName.get(name);
-      if (id === undefined) { id = callerNames.length; callerNames.push(name); callerIdByName.set(name, id); }
-      return id;
+      this.classifyString(i, p < 0);
     }
   }
 
-  const byLoc = (a: CodeLocation, b: CodeLocation) => cmp(a.dex, b.dex) || cmp(a.class, b.class) || cmp(a.method, b.method);
-  const endpointList = [...endpoints.values()].sort((a, b) => cmp(a.value, b.value));
-  for (const e of endpointList) e.locations.sort(byLoc);
-  const apiList = [...apis.values()].sort((a, b) => cmp(a.api, b.api));
-  for (const a of apiList) a.locations.sort(byLoc);
-  return {
-    dex: files.map((d) => ({ name: d.name, strings: d.strings, classes: d.classes.length, methods: d.methods, version: d.version })),
-    endpoints: endpointList,
-    apis: apiList,
-    classNames: [...classSet].sort(), // default order = code-unit order, as cmp
-    calls: calls.build(),
-    stringCount,
-  };
+  private classifyString(i: number, decodedOnly: boolean): void {
+    const s = this.d.string(i);
+    if (decodedOnly && this.tables.watchedNames.has(s)) this.watchedName[i] = 1;
+    const cls = classifyEndpoint(s);
+    if (cls) {
+      let ep = this.app.endpoints.get(s);
+      if (!ep) { ep = { value: s, host: cls.host, scheme: cls.scheme, kind: cls.kind, locations: [] }; this.app.endpoints.set(s, ep); }
+      this.epByString.set(i, ep);
+    }
+    const cat = matchStringWatch(this.tables.stringWatch, s);
+    if (cat !== undefined) this.watchByString.set(i, cat);
+  }
+
+  /** The location of the method the cursor is on (this.key is its dedupe key once called). */
+  private here(): CodeLocation {
+    if (this.loc === null) {
+      const cls = this.classNames[this.cursor.classDef.index], method = this.cursor.name();
+      this.loc = { dex: this.d.name, class: cls, method };
+      this.key = `${this.d.name}\0${cls}\0${method}`;
+    }
+    return this.loc;
+  }
+
+  private visitStrings(): void {
+    const refs = this.cursor.refs;
+    const stringRefs = refs.strings;
+    for (let k = 0, n = refs.stringCount; k < n; k++) {
+      const s = stringRefs[k];
+      const ep = this.epByString.get(s);
+      const cat = this.watchByString.get(s);
+      if (ep === undefined && cat === undefined) continue;
+      const loc = this.here();
+      if (ep) this.app.addLoc(ep, loc, this.key);
+      if (cat !== undefined) this.app.useApi(this.d.string(s), cat, loc, this.key);
+    }
+  }
+
+  private visitInvokes(): void {
+    const refs = this.cursor.refs;
+    let targets = refs.invokes;
+    let targetCount = refs.invokeCount;
+    // invoke-custom: the bootstrap method and, for lambdas, the implementation method it binds.
+    if (refs.callSiteCount) {
+      const extra: number[] = [];
+      for (let k = 0; k < refs.callSiteCount; k++) for (const m of this.d.callSiteMethods(refs.callSites[k])) extra.push(m);
+      const all = new Uint32Array(targetCount + extra.length);
+      all.set(targets.subarray(0, targetCount));
+      all.set(extra, targetCount);
+      targets = all;
+      targetCount = all.length;
+    }
+    for (let k = 0; k < targetCount; k++) {
+      const idx = targets[k];
+      if (!(idx < this.methodCount)) { this.d.methodName(idx); continue; } // records the bad index
+      let st = this.methodState[idx];
+      if (st === 0) st = this.methodState[idx] = this.resolveMethod(idx);
+      if (st > 1) this.useWatched(st);
+      const calleeGroup = this.internalGroup[idx];
+      if (calleeGroup !== 0) this.addCall(calleeGroup - 1);
+    }
+  }
+
+  /** Watch state of a method_ids index met for the first time; names the group of the app's own methods. */
+  private resolveMethod(idx: number): number {
+    const d = this.d;
+    const classIdx = d.methodClassIdx(idx);
+    let owner: string | undefined;
+    let internal: number;
+    if (classIdx < this.typeCount) {
+      internal = this.internalByType[classIdx];
+      if (internal === 0) internal = this.internalByType[classIdx] = this.app.classSet.has(this.dottedType(classIdx)) ? 1 : 2;
+    } else {
+      owner = this.dottedType(classIdx); // records the bad index
+      internal = this.app.classSet.has(owner) ? 1 : 2;
+    }
+    const nameIdx = d.methodNameIdx(idx);
+    let st = 1;
+    // The names are looked at only when the method is the app's own or may be watched.
+    const goodName = nameIdx < this.stringIdsSize;
+    if (!goodName || this.watchedName[nameIdx] === 1) {
+      owner ??= this.dottedType(classIdx);
+      const simple = d.methodName(idx); // records a bad name index
+      if (goodName || this.tables.watchedNames.has(simple)) st = this.resolve(classIdx, owner, simple);
+      if (internal === 1) {
+        const g = this.groupOf(idx);
+        this.groupName[g] ??= `${owner}.${simple}`;
+        this.internalGroup[idx] = g + 1;
+      }
+    } else if (internal === 1) {
+      // The app's own method, not watched: its call-graph name, from the bytes when it can be.
+      const g = this.groupOf(idx);
+      this.groupName[g] ??= memberName(d, this.spans, classIdx, nameIdx) ?? `${owner ?? this.dottedType(classIdx)}.${d.methodName(idx)}`;
+      this.internalGroup[idx] = g + 1;
+    }
+    return st;
+  }
+
+  private visitFieldReads(): void {
+    const refs = this.cursor.refs;
+    const fieldRefs = refs.fieldReads;
+    for (let k = 0, n = refs.fieldReadCount; k < n; k++) {
+      const f = fieldRefs[k];
+      if (!(f < this.fieldCount)) { this.d.fieldName(f); continue; }
+      let st = this.fieldState[f];
+      if (st === 0) st = this.fieldState[f] = this.resolveField(f);
+      if (st > 1) this.useWatched(st);
+    }
+  }
+
+  private resolveField(f: number): number {
+    const d = this.d;
+    const typeIdx = d.fieldClassIdx(f);
+    const owner = this.dottedType(typeIdx); // records a bad index
+    const nameIdx = d.fieldNameIdx(f);
+    if (nameIdx < this.stringIdsSize) return this.watchedName[nameIdx] === 1 ? this.resolve(typeIdx, owner, d.fieldName(f)) : 1;
+    const simple = d.fieldName(f); // records the bad index
+    return this.tables.watchedNames.has(simple) ? this.resolve(typeIdx, owner, simple) : 1;
+  }
+
+  private useWatched(st: number): void {
+    const w = this.watched[st - 2];
+    this.app.useApi(w.api, w.category, this.here(), this.key);
+  }
+
+  /** Watch state of member `simple` of type `typeIdx` (dotted name `owner`). */
+  private resolve(typeIdx: number, owner: string, simple: string): number {
+    const owners = this.tables.byName.get(simple);
+    if (owners === undefined) return 1;
+    // `simple` is a watched name, so it holds no '$' or '.': normalize(`${owner}.${simple}`) is
+    // normalize(owner) + '.' + simple, and it splits at its last dot as the watch keys do.
+    let normal = typeIdx < this.typeCount ? this.normalByType[typeIdx] : undefined;
+    if (normal === undefined) { normal = normalize(owner); if (typeIdx < this.typeCount) this.normalByType[typeIdx] = normal; }
+    const w = owners.get(normal);
+    if (!w) return 1;
+    this.watched.push(w);
+    return this.watched.length + 1;
+  }
+
+  private dottedType(typeIdx: number): string {
+    let s = this.dottedByType[typeIdx];
+    if (s === undefined) { s = descriptorToDotted(this.d.typeName(typeIdx)); if (typeIdx >= 0 && typeIdx < this.typeCount) this.dottedByType[typeIdx] = s; }
+    return s;
+  }
+
+  private groupOf(idx: number): number {
+    const { d, nameGroup } = this;
+    let g = nameGroup[idx];
+    if (g === 0) {
+      let first = idx;
+      const classIdx = d.methodClassIdx(idx), nameIdx = d.methodNameIdx(idx);
+      while (first > 0 && nameGroup[first - 1] === 0 && d.methodClassIdx(first - 1) === classIdx && d.methodNameIdx(first - 1) === nameIdx) first--;
+      g = first > 0 && d.methodClassIdx(first - 1) === classIdx && d.methodNameIdx(first - 1) === nameIdx ? nameGroup[first - 1] : first + 1;
+      for (let k = first; k <= idx; k++) nameGroup[k] = g;
+    }
+    return g - 1;
+  }
+
+  /** A call from the method the cursor is on to name group `callee` of the app's own methods. */
+  private addCall(callee: number): void {
+    if (this.callerId < 0) this.callerId = this.callerIdOf();
+    if (this.lastCaller[callee] !== this.callerId + 1) {
+      this.lastCaller[callee] = this.callerId + 1;
+      this.edges.push(this.callerId, callee);
+    }
+  }
+
+  /** The caller id of the method the cursor is on. */
+  private callerIdOf(): number {
+    const { d, cursor } = this;
+    const cd = cursor.classDef, methodIdx = cursor.methodIdx;
+    if (d.methodClassIdx(methodIdx) === cd.classIdx) {
+      const g = this.groupOf(methodIdx);
+      let id = this.callerIdByGroup[g] - 1;
+      if (id < 0) {
+        id = this.callerNames.length;
+        this.callerIdByGroup[g] = id + 1;
+        // Equal to the callee name of the group: "dotted class.name" either way.
+        this.callerNames.push(this.groupName[g] ??= memberName(d, this.spans, cd.classIdx, d.methodNameIdx(methodIdx)) ?? `${this.classNames[cd.index]}.${cursor.name()}`);
+      }
+      return id;
+    }
+    const name = `${this.classNames[cd.index]}.${cursor.name()}`;
+    let id = this.callerIdByName.get(name);
+    if (id === undefined) { id = this.callerNames.length; this.callerNames.push(name); this.callerIdByName.set(name, id); }
+    return id;
+  }
+
+  /** The pairs into the app's graph: caller ids and name groups become graph ids (names shared across dex files). */
+  private addEdges(): void {
+    const calls = this.app.calls;
+    const callerNode = new Int32Array(this.callerNames.length).fill(-1);
+    const calleeNode = new Map<number, number>();
+    const pairs = this.edges.pairs;
+    for (let k = 0, n = 2 * this.edges.count; k < n; k += 2) {
+      const callerId = pairs[k], group = pairs[k + 1];
+      let from = callerNode[callerId];
+      if (from < 0) from = callerNode[callerId] = calls.id(this.callerNames[callerId]);
+      let to = calleeNode.get(group);
+      if (to === undefined) calleeNode.set(group, (to = calls.id(this.groupName[group]!)));
+      calls.add(from, to);
+    }
+  }
 }
 
 function cmp(a: string, b: string): number { return a < b ? -1 : a > b ? 1 : 0; }
