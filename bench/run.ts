@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { loadAverage, measure, timeCommand, type Measured, type Run } from './lib/measure.js';
 import { buildMultidexApk, buildRomImages, fileBytes, listApks, toolVersion, type CorpusApk, type RomImages } from './lib/inputs.js';
 import { renderSummary, summariseProfiles } from './profile-summary.js';
+import { DEFAULT_JOBS } from '../src/cli/defaults.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BENCH = join(ROOT, 'bench');
@@ -37,7 +38,8 @@ const SIGNATURES = join(ROOT, 'signatures');
 interface Options { quick: boolean; reps: number; sizes: number[]; jobs: number; images: boolean; analyze: boolean; profile: boolean; romScan: boolean }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { quick: false, reps: 3, sizes: [320, 640, 1280], jobs: availableParallelism(), images: true, analyze: true, profile: true, romScan: true };
+  // --jobs defaults to what `romscan scan` uses; the APK suite also shows one thread per core.
+  const o: Options = { quick: false, reps: 3, sizes: [320, 640, 1280], jobs: DEFAULT_JOBS, images: true, analyze: true, profile: true, romScan: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => {
@@ -202,7 +204,8 @@ async function apkSuite(title: string, apks: CorpusApk[], dirInput: string, opts
 
   const floor = add(await measure('unzip -p every entry (inflate floor)', reps, () => time(shLoop('unzip -p "$f" >/dev/null 2>&1', files))));
   const romscan: Row[] = [];
-  const jobsList = [...new Set([1, opts.jobs])];
+  // The acceptance lines use --jobs as given (default: the CLI's default), the first row.
+  const jobsList = [...new Set([opts.jobs, 1, availableParallelism()])];
   for (const jobs of jobsList) {
     const out = join(WORK, `out-${tag}-j${jobs}.json`);
     const r = add(await measure(`romscan scan --jobs ${jobs}`, reps, () => time(romscanScan(dirInput, jobs, out))));
@@ -234,12 +237,12 @@ async function apkSuite(title: string, apks: CorpusApk[], dirInput: string, opts
     r.items = peerSummary(r) + (excluded.length ? `; never returns on ${excluded.join(', ')} (excluded)` : '');
   }
   const check: string[] = [];
-  const best = romscan[romscan.length - 1];
+  const chosen = romscan[0];
   check.push(verdict(`romscan (manifest + DEX strings + endpoints + API call sites, --jobs ${opts.jobs}) ≤ 2× the unzip -p floor`,
-    best.wallS / floor.wallS, (x) => x <= 2, (x) => `${x.toFixed(2)}× (CPU ${(best.cpuS / floor.cpuS).toFixed(2)}×)`));
+    chosen.wallS / floor.wallS, (x) => x <= 2, (x) => `${x.toFixed(2)}× (CPU ${(chosen.cpuS / floor.cpuS).toFixed(2)}×)`));
   if (androguard) {
     check.push(verdict('romscan ≥ 20× faster than androguard manifest + DEX strings',
-      androguard.wallS / best.wallS, (x) => x >= 20, (x) => `${x.toFixed(1)}× (CPU ${(androguard!.cpuS / best.cpuS).toFixed(1)}×)`));
+      androguard.wallS / chosen.wallS, (x) => x >= 20, (x) => `${x.toFixed(1)}× (CPU ${(androguard!.cpuS / chosen.cpuS).toFixed(1)}×)`));
   }
   return { title, inputs: `${apks.length} APK${apks.length > 1 ? 's' : ''}, ${mb(bytes)}`, bytes, rows, romscan, floor, androguard, check };
 }
@@ -378,7 +381,7 @@ const s = (x: number) => (Number.isFinite(x) ? `${x.toFixed(x < 10 ? 2 : 1)} s` 
 
 function apkTable(suite: ApkSuite): string[] {
   const floor = suite.floor!;
-  const ref = suite.romscan[suite.romscan.length - 1];
+  const ref = suite.romscan[0];
   const lines = [
     `### ${suite.title} (${suite.inputs})`,
     '',
