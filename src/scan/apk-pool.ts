@@ -1,7 +1,8 @@
 // Runs ApkTasks on worker threads (piscina), or inline when one job is asked for.
 // At most `jobs * 2` tasks are in flight, so memory stays bounded by a small multiple of the
 // largest APK however many the ROM holds.
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { runApkTask, type ApkTask, type TaskResult } from './apk-task.js';
 
@@ -14,8 +15,9 @@ export class ApkPool {
     this.maxInFlight = Math.max(1, jobs) * 2;
     // The worker is the same module flavour as this file: .ts under tsx (tests), .js when built.
     const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+    // piscina is loaded only when there are workers to run (one job runs inline, the default on 2 cores).
     this.pool = jobs > 1
-      ? new Piscina({ filename: fileURLToPath(new URL(`./apk-worker${ext}`, import.meta.url)), maxThreads: jobs, minThreads: jobs, idleTimeout: 1000 })
+      ? new (createRequire(import.meta.url)('piscina') as typeof import('piscina')).Piscina({ filename: fileURLToPath(new URL(`./apk-worker${ext}`, import.meta.url)), maxThreads: jobs, minThreads: jobs, idleTimeout: 1000 })
       : null;
   }
 
