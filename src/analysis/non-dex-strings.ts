@@ -19,10 +19,10 @@ import { isRomscanError } from '../io/errors/index.js';
 import type { ZipArchive, ZipEntryInfo } from '../formats/zip/index.js';
 import type { CodeLocation, Endpoint } from '../report/model.js';
 import { parseArsc, type ResourceTable } from '../android/arsc/index.js';
-import { walkAxml, newAxmlAttribute, typedValueToString, decodeResValue, NO_INDEX, type AxmlStartElement, type StringPool, type StringSpan } from '../android/axml/index.js';
+import { walkAxml, newAxmlAttribute, typedValueToString, decodeResValue, NO_INDEX, type AxmlContext, type AxmlStartElement, type AxmlVisitor, type StringPool, type StringSpan } from '../android/axml/index.js';
 import { TYPE_STRING } from '../android/axml/res-value.js';
 import { classifyEndpoint } from './endpoints.js';
-import { isProbablyText, decodeText, forEachPrintableRun } from './printable-strings.js';
+import { isProbablyText, decodeText, nextPrintableRun, type PrintableRun } from './printable-strings.js';
 import { smsNumbersIn, smsEndpoint } from './sms-numbers.js';
 
 /** A text file under assets/ or res/raw larger than this is skipped: configs are KBs; bundles a few MiB. */
@@ -273,9 +273,10 @@ function scanBytes(bytes: Uint8Array, loc: CodeLocation, sink: Sink): void {
 /** scanLine on each printable run (printableRuns), decoding only the runs whose bytes can hold an endpoint. */
 function scanRuns(bytes: Uint8Array, loc: CodeLocation, sink: Sink): void {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  forEachPrintableRun(bytes, (start, end) => {
-    if (mayHoldEndpoint(bytes, start, end, false)) scanLine(buf.toString('latin1', start, end), loc, sink);
-  });
+  const run: PrintableRun = { start: 0, end: 0 };
+  for (let p = 0; nextPrintableRun(bytes, p, run); p = run.end) {
+    if (mayHoldNarrow(bytes, run.start, run.end)) scanLine(buf.toString('latin1', run.start, run.end), loc, sink);
+  }
 }
 
 function sorted(sink: Sink): Endpoint[] {
@@ -320,14 +321,6 @@ function poolStringMayHold(pool: StringPool, index: number): boolean {
 let scratchIds = new Int32Array(256), scratchStarts = new Int32Array(256), scratchEnds = new Int32Array(256);
 let scratchMarks = new Uint8Array(256);
 
-function spanScratch(n: number) {
-  if (scratchIds.length < n) {
-    const size = Math.max(n, scratchIds.length * 2);
-    scratchIds = new Int32Array(size); scratchStarts = new Int32Array(size); scratchEnds = new Int32Array(size);
-  }
-  return { ids: scratchIds, starts: scratchStarts, ends: scratchEnds };
-}
-
 /** Zeroed marks for n strings (the same array each time). */
 function markScratch(n: number): Uint8Array {
   if (scratchMarks.length < n) scratchMarks = new Uint8Array(Math.max(n, scratchMarks.length * 2));
@@ -343,78 +336,157 @@ function markScratch(n: number): Uint8Array {
  * caller tests string by string).
  */
 function poolCandidates(pool: StringPool): Uint8Array | null {
-  const b = pool.bytes;
-  const { ids, starts, ends } = spanScratch(pool.count);
-  const taken = markScratch(pool.count);
-  let m = 0;
-  for (let i = 0; i < pool.count; i++) {
-    if (!pool.span(i, span)) continue;
-    if (m > 0 && span.start < ends[m - 1]) return null;
-    ids[m] = i; starts[m] = span.start; ends[m] = span.end; m++;
+  const search = new CandidateSearch(pool);
+  return search.collectSpans() ? search.markCandidates() : null;
+}
+
+/**
+ * The state of one poolCandidates search. A class with one small method per loop rather than one
+ * function with closures: V8 compiles a whole function when one of its loops gets hot (and again
+ * after each deopt), and a closure over many variables keeps them all in a context.
+ */
+class CandidateSearch {
+  /** Span k (in index order) is string ids[k], bytes [starts[k], ends[k]) of pool.bytes. */
+  private readonly ids: Int32Array;
+  private readonly starts: Int32Array;
+  private readonly ends: Int32Array;
+  private spanCount = 0;
+  /** The result: 1 for a string that can hold an endpoint. */
+  private readonly taken: Uint8Array;
+  private readonly bytes: Uint8Array;
+
+  constructor(private readonly pool: StringPool) {
+    const n = pool.count;
+    if (scratchIds.length < n) {
+      const size = Math.max(n, scratchIds.length * 2);
+      scratchIds = new Int32Array(size); scratchStarts = new Int32Array(size); scratchEnds = new Int32Array(size);
+    }
+    this.ids = scratchIds; this.starts = scratchStarts; this.ends = scratchEnds;
+    this.taken = markScratch(n);
+    this.bytes = pool.bytes;
   }
-  if (m === 0) return taken;
-  const base = starts[0], end = ends[m - 1];
-  const text = Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1', base, end);
+
+  /** Reads every string's span; false when they are not in index order without overlaps. */
+  collectSpans(): boolean {
+    const { pool, ids, starts, ends } = this;
+    let m = 0;
+    for (let i = 0; i < pool.count; i++) {
+      if (!pool.span(i, span)) continue;
+      if (m > 0 && span.start < ends[m - 1]) return false;
+      ids[m] = i; starts[m] = span.start; ends[m] = span.end; m++;
+    }
+    this.spanCount = m;
+    return true;
+  }
+
+  /** The marks, after the native searches over the string data [starts[0], ends[last]). */
+  markCandidates(): Uint8Array {
+    const m = this.spanCount;
+    if (m === 0) return this.taken;
+    const b = this.bytes;
+    const base = this.starts[0];
+    const text = Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1', base, this.ends[m - 1]);
+    this.markUrls(text, base);
+    this.markSmsWords(text, base);
+    this.markDotTokens(text, base);
+    return this.taken;
+  }
+
+  private markUrls(text: string, base: number): void {
+    for (let k = text.indexOf('://'); k >= 0; k = text.indexOf('://', k + 1)) this.takeAt(base + k, 3);
+  }
+
+  private markSmsWords(text: string, base: number): void {
+    // Non-unicode /i folds no Latin-1 letter to ASCII, so this finds exactly the ASCII words.
+    SMS_WORD.lastIndex = 0;
+    for (let w = SMS_WORD.exec(text); w !== null; w = SMS_WORD.exec(text)) this.takeAt(base + w.index, w[0].length);
+  }
+
+  /** Around each '.' that a digit or two letters a-z follow, mayHoldNarrow over its token. */
+  private markDotTokens(text: string, base: number): void {
+    const end = this.ends[this.spanCount - 1];
+    let checked = 0;
+    for (let k = text.indexOf('.'); k >= 0; k = text.indexOf('.', k + 1)) {
+      const x = base + k;
+      if (x >= checked && mayStartHostOrIp(this.bytes, x, end)) checked = this.markDotToken(x, checked);
+    }
+  }
+
+  /** Tests the token around the dot at byte x; returns the end of what is now checked. */
+  private markDotToken(x: number, checked: number): number {
+    const j = this.spanAt(x);
+    if (j < 0 || this.taken[this.ids[j]] === 1) return checked;
+    const b = this.bytes;
+    const spanStart = this.starts[j], spanEnd = this.ends[j];
+    let from = x;
+    while (from > spanStart && !isSepByte(b[from - 1])) from--;
+    let to = x + 1;
+    while (to < spanEnd && !isSepByte(b[to])) to++;
+    if (mayHoldNarrow(b, from, to)) this.taken[this.ids[j]] = 1;
+    return to;
+  }
+
+  /** Marks the string whose span holds bytes [x, x + length). */
+  private takeAt(x: number, length: number): void {
+    const j = this.spanAt(x);
+    if (j >= 0 && x + length <= this.ends[j]) this.taken[this.ids[j]] = 1;
+  }
+
   /** The span holding byte x, or -1. */
-  const spanAt = (x: number): number => {
-    let lo = 0, hi = m - 1;
+  private spanAt(x: number): number {
+    const starts = this.starts;
+    let lo = 0, hi = this.spanCount - 1;
     while (lo < hi) { // the last span starting at or before x
       const mid = (lo + hi + 1) >>> 1;
       if (starts[mid] <= x) lo = mid; else hi = mid - 1;
     }
-    return starts[lo] <= x && x < ends[lo] ? lo : -1;
-  };
-  const takeAt = (x: number, length: number) => {
-    const j = spanAt(x);
-    if (j >= 0 && x + length <= ends[j]) taken[ids[j]] = 1;
-  };
-  for (let k = text.indexOf('://'); k >= 0; k = text.indexOf('://', k + 1)) takeAt(base + k, 3);
-  // Non-unicode /i folds no Latin-1 letter to ASCII, so this finds exactly the ASCII words.
-  SMS_WORD.lastIndex = 0;
-  for (let w = SMS_WORD.exec(text); w !== null; w = SMS_WORD.exec(text)) takeAt(base + w.index, w[0].length);
-  let checked = 0;
-  for (let k = text.indexOf('.'); k >= 0; k = text.indexOf('.', k + 1)) {
-    const x = base + k;
-    if (x < checked) continue;
-    // mayHoldNarrow's dot rules need a digit or 2+ letters a-z right after the dot.
-    const c1 = x + 1 < end ? b[x + 1] : 0;
-    if (!(isDigit(c1) || (c1 >= 0x61 && c1 <= 0x7a && x + 2 < end && b[x + 2] >= 0x61 && b[x + 2] <= 0x7a))) continue;
-    const j = spanAt(x);
-    if (j < 0 || taken[ids[j]] === 1) continue;
-    let from = x;
-    while (from > starts[j] && !isSepByte(b[from - 1])) from--;
-    let to = x + 1;
-    while (to < ends[j] && !isSepByte(b[to])) to++;
-    checked = to;
-    if (mayHoldNarrow(b, from, to)) taken[ids[j]] = 1;
+    return starts[lo] <= x && x < this.ends[lo] ? lo : -1;
   }
-  return taken;
 }
 
-/** Whether each string of `pool` can hold an endpoint, worked out on first use and kept (in scratch: one pool at a time). */
-function endpointFilter(pool: StringPool): (index: number) => boolean {
-  let seen: Uint8Array | null = null; // 0 unknown, 1 may hold, 2 cannot
-  return (index) => {
-    if (index >= pool.count) return false;
-    if (seen === null) {
-      const taken = pool.utf8 ? poolCandidates(pool) : null;
-      if (taken !== null) for (let i = 0; i < pool.count; i++) taken[i] = taken[i] === 1 ? 1 : 2;
-      seen = taken ?? markScratch(pool.count);
-    }
-    if (seen[index] === 0) seen[index] = poolStringMayHold(pool, index) ? 1 : 2;
+/** mayHoldNarrow's dot rules need a digit or 2+ letters a-z right after the dot at x. */
+function mayStartHostOrIp(b: Uint8Array, x: number, end: number): boolean {
+  const c1 = x + 1 < end ? b[x + 1] : 0;
+  return isDigit(c1) || (c1 >= 0x61 && c1 <= 0x7a && x + 2 < end && b[x + 2] >= 0x61 && b[x + 2] <= 0x7a);
+}
+
+/**
+ * Whether each string of a pool can hold an endpoint, worked out on first use and kept (in scratch:
+ * one pool at a time). seen: 0 unknown, 1 may hold, 2 cannot.
+ */
+class EndpointFilter {
+  private seen: Uint8Array | null = null;
+
+  constructor(private readonly pool: StringPool) {}
+
+  mayHold(index: number): boolean {
+    if (index >= this.pool.count) return false;
+    const seen = this.seen ?? this.firstUse();
+    if (seen[index] === 0) seen[index] = poolStringMayHold(this.pool, index) ? 1 : 2;
     return seen[index] === 1;
-  };
+  }
+
+  /** Kept out of mayHold, which is called per attribute and should stay small enough to inline. */
+  private firstUse(): Uint8Array {
+    const pool = this.pool;
+    const taken = pool.utf8 ? poolCandidates(pool) : null;
+    if (taken !== null) for (let i = 0; i < pool.count; i++) taken[i] = taken[i] === 1 ? 1 : 2;
+    this.seen = taken ?? markScratch(pool.count);
+    return this.seen;
+  }
 }
 
 /** resources.arsc: scanText over every string of the table's pools (those `strings()` reads) that can hold an endpoint. */
 function scanArscStrings(table: ResourceTable, loc: CodeLocation, sink: Sink): void {
-  for (const pool of table.stringPools()) {
-    const taken = pool.utf8 ? poolCandidates(pool) : null;
-    for (let i = 0; i < pool.count; i++) {
-      if (taken !== null ? taken[i] !== 1 : !poolStringMayHold(pool, i)) continue;
-      const s = pool.get(i);
-      if (s !== null) scanText(s, loc, sink);
-    }
+  for (const pool of table.stringPools()) scanPoolStrings(pool, loc, sink);
+}
+
+function scanPoolStrings(pool: StringPool, loc: CodeLocation, sink: Sink): void {
+  const taken = pool.utf8 ? poolCandidates(pool) : null;
+  for (let i = 0; i < pool.count; i++) {
+    if (taken !== null ? taken[i] !== 1 : !poolStringMayHold(pool, i)) continue;
+    const s = pool.get(i);
+    if (s !== null) scanText(s, loc, sink);
   }
 }
 
@@ -426,46 +498,89 @@ function scanArscStrings(table: ResourceTable, loc: CodeLocation, sink: Sink): v
  * order elements close. Throws what parseAxml throws.
  */
 function axmlEndpointLines(bytes: Uint8Array, path: string): string[] {
-  let strings: StringPool | null = null;
-  let mayHold: (index: number) => boolean = () => false;
-  const record = newAxmlAttribute();
-  const wanted: AxmlStartElement[] = [], wantedText: (number[] | null)[] = [];
-  /** The text indices of each open element (the walker keeps the elements). */
-  const openText: (number[] | null)[] = [];
-  const close = (el: AxmlStartElement, text: number[] | null) => {
-    // Text split over several CDATA nodes could join into a host or "://" only together: keep it.
-    let want = mayHold(el.name) || (text !== null && (text.length > 1 || mayHold(text[0])));
-    for (let i = 0; !want && i < el.usableAttributes; i++) {
-      const a = el.readAttribute(i, record);
-      want = mayHold(a.name) || mayHold(a.raw) || (a.dataType === TYPE_STRING && mayHold(a.data));
-    }
-    if (want) { wanted.push(el); wantedText.push(text); }
-  };
-  const open: AxmlStartElement[] = [];
-  walkAxml(bytes, path, {
-    begin(context) {
-      strings = context.strings;
-      mayHold = endpointFilter(context.strings);
-    },
-    startElement(el) { open.push(el); openText.push(null); },
-    endElement() { close(open.pop()!, openText.pop()!); },
-    text(el, index) { if (el !== null) (openText[openText.length - 1] ??= []).push(index); },
-  });
-  for (let i = 0; i < open.length; i++) close(open[i], openText[i]);
+  const collector = new EndpointElements();
+  walkAxml(bytes, path, collector);
+  collector.closeOpenElements();
+  return collector.lines();
+}
 
-  const str = (i: number): string | null => (i === NO_INDEX || strings === null ? null : strings.get(i));
-  return wanted.map((el, k) => {
+/**
+ * The walkAxml visitor of axmlEndpointLines: keeps the elements that can hold an endpoint, with
+ * their text. A class rather than an object of closures: its methods have one shape to inline.
+ */
+class EndpointElements implements AxmlVisitor {
+  private strings: StringPool | null = null;
+  private filter: EndpointFilter | null = null;
+  private readonly record = newAxmlAttribute();
+  private readonly wanted: AxmlStartElement[] = [];
+  private readonly wantedText: (number[] | null)[] = [];
+  /** The open elements and their text indices (the walker keeps its own stack, but hands us only the top). */
+  private readonly open: AxmlStartElement[] = [];
+  private readonly openText: (number[] | null)[] = [];
+  /** decodeResValue's string resolver, made once. */
+  private readonly str = (i: number): string | null => (i === NO_INDEX || this.strings === null ? null : this.strings.get(i));
+
+  begin(context: AxmlContext): void {
+    this.strings = context.strings;
+    this.filter = new EndpointFilter(context.strings);
+  }
+
+  startElement(el: AxmlStartElement): void {
+    this.open.push(el);
+    this.openText.push(null);
+  }
+
+  endElement(): void {
+    this.close(this.open.pop()!, this.openText.pop()!);
+  }
+
+  text(el: AxmlStartElement | null, index: number): void {
+    if (el === null) return;
+    const top = this.openText.length - 1;
+    const list = this.openText[top];
+    if (list === null) this.openText[top] = [index];
+    else list.push(index);
+  }
+
+  /** Elements the document leaves open count as closed at its end, outermost first. */
+  closeOpenElements(): void {
+    for (let i = 0; i < this.open.length; i++) this.close(this.open[i], this.openText[i]);
+  }
+
+  private mayHold(index: number): boolean {
+    return this.filter !== null && this.filter.mayHold(index);
+  }
+
+  private close(el: AxmlStartElement, text: number[] | null): void {
+    // Text split over several CDATA nodes could join into a host or "://" only together: keep it.
+    const want = this.mayHold(el.name) || (text !== null && (text.length > 1 || this.mayHold(text[0]))) || this.someAttributeMayHold(el);
+    if (want) { this.wanted.push(el); this.wantedText.push(text); }
+  }
+
+  private someAttributeMayHold(el: AxmlStartElement): boolean {
+    for (let i = 0; i < el.usableAttributes; i++) {
+      const a = el.readAttribute(i, this.record);
+      if (this.mayHold(a.name) || this.mayHold(a.raw) || (a.dataType === TYPE_STRING && this.mayHold(a.data))) return true;
+    }
+    return false;
+  }
+
+  lines(): string[] {
+    return this.wanted.map((el, k) => this.line(el, this.wantedText[k]));
+  }
+
+  private line(el: AxmlStartElement, text: number[] | null): string {
+    const str = this.str;
     let line = `<${str(el.name) ?? ''}`;
     for (let i = 0; i < el.usableAttributes; i++) {
-      const a = el.readAttribute(i, record);
+      const a = el.readAttribute(i, this.record);
       const raw = str(a.raw);
       line += ` ${str(a.name) ?? ''}="${raw ?? typedValueToString(decodeResValue(a.dataType, a.data, str))}"`;
     }
     line += '>';
-    const text = wantedText[k];
     if (text) for (const t of text) line += str(t) ?? '';
     return line;
-  });
+  }
 }
 
 type Kind = 'arsc' | 'xml' | 'text' | 'lib';
@@ -497,45 +612,72 @@ export interface ParsedArsc {
  */
 export async function apkNonDexEndpoints(zip: ZipArchive, anomalies: Anomaly[] = [], arsc?: ParsedArsc | null): Promise<Endpoint[]> {
   const sink: Sink = new Map();
-  let budget = MAX_NON_DEX_BYTES_PER_APK;
+  const budget = new EntryBudget(anomalies);
   const seen = new Set<string>();
   for (const e of zip.entries) {
     const kind = kindOf(e);
     if (!kind || seen.has(e.name)) continue; // duplicate names: Android reads the first
     seen.add(e.name);
-    const cap = kind === 'lib' ? MAX_NATIVE_LIB_BYTES : kind === 'text' ? MAX_TEXT_ENTRY_BYTES : Infinity;
-    if (e.uncompressedSize > cap) {
-      anomalies.push({ stage: 'strings', message: `${e.name}: ${e.uncompressedSize} bytes, over the ${cap}-byte cap for ${kind} files; not scanned for endpoints` });
-      continue;
-    }
-    if (e.uncompressedSize > budget) {
-      anomalies.push({ stage: 'strings', message: `non-dex string budget (${MAX_NON_DEX_BYTES_PER_APK} bytes) spent; ${e.name} and later entries not scanned` });
-      break;
-    }
-    budget -= e.uncompressedSize;
-    const loc: CodeLocation = { dex: e.name, class: '', method: '' };
-    const path = `${zip.path}!/${e.name}`;
-    try {
-      if (kind === 'arsc') {
-        scanArscStrings(arsc ? arsc.table : parseArsc(await zip.read(e, 'MAX_ARSC_BYTES'), path), loc, sink);
-        continue;
-      }
-      const bytes = await zip.read(e, kind === 'xml' ? 'MAX_AXML_BYTES' : undefined);
-      if (kind === 'xml') {
-        if (bytes.length >= 2 && bytes[0] === 0x03 && bytes[1] === 0x00) {
-          for (const line of axmlEndpointLines(bytes, path)) scanLine(line, loc, sink);
-        } else if (isProbablyText(bytes)) {
-          scanText(decodeText(bytes), loc, sink); // an uncompiled XML (some build tools leave them)
-        }
-      } else if (kind === 'text') {
-        if (isProbablyText(bytes)) scanText(decodeText(bytes), loc, sink);
-      } else {
-        scanRuns(bytes, loc, sink);
-      }
-    } catch (err) {
-      if (!isRomscanError(err)) throw err;
-      anomalies.push({ stage: 'strings', message: `${e.name}: ${err.message}`, ...(err.offset !== undefined ? { offset: err.offset } : {}) });
-    }
+    const verdict = budget.admit(e, kind);
+    if (verdict === 'stop') break;
+    if (verdict === 'scan') await scanEntry(zip, e, kind, arsc, sink, anomalies);
   }
   return sorted(sink);
+}
+
+/** The per-entry caps and the per-APK byte budget of apkNonDexEndpoints; what is skipped becomes an anomaly. */
+class EntryBudget {
+  private left = MAX_NON_DEX_BYTES_PER_APK;
+
+  constructor(private readonly anomalies: Anomaly[]) {}
+
+  /** 'scan' (and spends the entry's bytes), 'skip' this entry, or 'stop' scanning: the budget is spent. */
+  admit(e: ZipEntryInfo, kind: Kind): 'scan' | 'skip' | 'stop' {
+    const cap = kind === 'lib' ? MAX_NATIVE_LIB_BYTES : kind === 'text' ? MAX_TEXT_ENTRY_BYTES : Infinity;
+    if (e.uncompressedSize > cap) {
+      this.anomalies.push({ stage: 'strings', message: `${e.name}: ${e.uncompressedSize} bytes, over the ${cap}-byte cap for ${kind} files; not scanned for endpoints` });
+      return 'skip';
+    }
+    if (e.uncompressedSize > this.left) {
+      this.anomalies.push({ stage: 'strings', message: `non-dex string budget (${MAX_NON_DEX_BYTES_PER_APK} bytes) spent; ${e.name} and later entries not scanned` });
+      return 'stop';
+    }
+    this.left -= e.uncompressedSize;
+    return 'scan';
+  }
+}
+
+/**
+ * Reads and scans one entry. An entry that cannot be read or parsed is skipped; its RomscanError
+ * goes to `anomalies`. Kept out of apkNonDexEndpoints' loop so that the try/catch and the scanners
+ * are not compiled into it.
+ */
+async function scanEntry(zip: ZipArchive, e: ZipEntryInfo, kind: Kind, arsc: ParsedArsc | null | undefined, sink: Sink, anomalies: Anomaly[]): Promise<void> {
+  const loc: CodeLocation = { dex: e.name, class: '', method: '' };
+  const path = `${zip.path}!/${e.name}`;
+  try {
+    if (kind === 'arsc') {
+      scanArscStrings(arsc ? arsc.table : parseArsc(await zip.read(e, 'MAX_ARSC_BYTES'), path), loc, sink);
+    } else {
+      scanEntryBytes(await zip.read(e, kind === 'xml' ? 'MAX_AXML_BYTES' : undefined), kind, path, loc, sink);
+    }
+  } catch (err) {
+    if (!isRomscanError(err)) throw err;
+    anomalies.push({ stage: 'strings', message: `${e.name}: ${err.message}`, ...(err.offset !== undefined ? { offset: err.offset } : {}) });
+  }
+}
+
+/** Scans the bytes of an entry of kind xml, text or lib. */
+function scanEntryBytes(bytes: Uint8Array, kind: Kind, path: string, loc: CodeLocation, sink: Sink): void {
+  if (kind === 'xml') {
+    if (bytes.length >= 2 && bytes[0] === 0x03 && bytes[1] === 0x00) {
+      for (const line of axmlEndpointLines(bytes, path)) scanLine(line, loc, sink);
+    } else if (isProbablyText(bytes)) {
+      scanText(decodeText(bytes), loc, sink); // an uncompiled XML (some build tools leave them)
+    }
+  } else if (kind === 'text') {
+    if (isProbablyText(bytes)) scanText(decodeText(bytes), loc, sink);
+  } else {
+    scanRuns(bytes, loc, sink);
+  }
 }

@@ -50,22 +50,39 @@ export function* printableRuns(b: Uint8Array, minRun = MIN_RUN): Generator<strin
   }
 }
 
+/** A printable run as a byte range [start, end); filled in by nextPrintableRun. */
+export interface PrintableRun {
+  start: number;
+  end: number;
+}
+
 /**
- * The same runs as printableRuns, as byte ranges [start, end) handed to `fn`: a scan that wants only
- * the few runs that can hold an endpoint tests the bytes first and decodes none of the others.
+ * Finds the first printable run at or after byte `from` (the same runs as printableRuns, as byte
+ * ranges) and puts it in `out`; false when there is none. A scan that wants only the few runs that
+ * can hold an endpoint tests the bytes first and decodes none of the others. Resume at `out.end`.
+ * The byte loop lives in this small function rather than in its caller (or behind a callback):
+ * V8 compiles the whole enclosing function when a loop gets hot, and a callback changes per call.
  */
-export function forEachPrintableRun(b: Uint8Array, fn: (start: number, end: number) => void, minRun = MIN_RUN): void {
-  let start = -1;
+export function nextPrintableRun(b: Uint8Array, from: number, out: PrintableRun, minRun = MIN_RUN): boolean {
   const n = b.length;
-  for (let i = 0; i < n; i++) {
+  let start = -1;
+  for (let i = from; i < n; i++) {
     const c = b[i];
     if ((c >= 0x20 && c <= 0x7e) || c === 0x09) {
       if (start < 0) start = i;
-      else if (i - start >= MAX_RUN) { fn(start, i); start = i; }
+      // A long run is cut here and the rest starts a new run at i (as printableRuns does).
+      else if (i - start >= MAX_RUN) { out.start = start; out.end = i; return true; }
     } else if (start >= 0) {
-      if (i - start >= minRun) fn(start, i);
+      if (i - start >= minRun) { out.start = start; out.end = i; return true; }
       start = -1;
     }
   }
-  if (start >= 0 && n - start >= minRun) fn(start, n);
+  if (start >= 0 && n - start >= minRun) { out.start = start; out.end = n; return true; }
+  return false;
+}
+
+/** The same runs as nextPrintableRun finds, as byte ranges [start, end) handed to `fn`. */
+export function forEachPrintableRun(b: Uint8Array, fn: (start: number, end: number) => void, minRun = MIN_RUN): void {
+  const run: PrintableRun = { start: 0, end: 0 };
+  for (let p = 0; nextPrintableRun(b, p, run, minRun); p = run.end) fn(run.start, run.end);
 }

@@ -18,6 +18,8 @@
 //    optional "+") in a method that calls SmsManager.sendTextMessage / sendDataMessage /
 //    sendMultipartTextMessage (android.telephony or the old android.telephony.gsm class).
 // Phone-number formatting with spaces or dashes is not recognised (configs and code store digits).
+import type { CodeCursor } from '../android/dex/code-cursor.js';
+import type { RefsBuffer } from '../android/dex/code-walker.js';
 import type { DexFile } from '../android/dex/dex-file.js';
 import type { CodeLocation, Endpoint } from '../report/model.js';
 
@@ -77,58 +79,115 @@ const SMS_MANAGERS = new Set(['Landroid/telephony/SmsManager;', 'Landroid/teleph
  * SmsManager send method are skipped without walking their code.
  */
 export function smsEndpointsFromCode(dexes: DexFile[]): Endpoint[] {
-  const byValue = new Map<string, Endpoint>();
-  const add = (m: SmsMatch, loc: CodeLocation) => {
-    let e = byValue.get(m.value);
-    if (!e) { e = smsEndpoint(m, []); byValue.set(m.value, e); }
-    if (!e.locations.some((l) => l.dex === loc.dex && l.class === loc.class && l.method === loc.method)) e.locations.push(loc);
-  };
-  for (const d of dexes) {
-    // Strings are looked at on their bytes first (most never need decoding): the send methods'
-    // names and the candidates for SMS URIs. Damaged or non-ASCII strings are decoded.
+  const found = new SmsEndpointsFromCode();
+  for (const d of dexes) found.scanDex(d);
+  return found.sorted();
+}
+
+/**
+ * The work of smsEndpointsFromCode, one small method per loop: V8 compiles a whole function when
+ * one of its loops gets hot (and again after each deopt), so three loops in one function cost
+ * three times over. Class fields rather than closures keep the state in one fixed shape.
+ */
+class SmsEndpointsFromCode {
+  private readonly byValue = new Map<string, Endpoint>();
+  /** Per dex: 1 for the string ids that name a send method. */
+  private sendName = new Uint8Array(0);
+  /** Per dex: string ids that may be SMS URIs. */
+  private readonly uriStrings = new Set<number>();
+  /** Per dex: method ids of the SmsManager send methods. */
+  private readonly senders = new Set<number>();
+
+  scanDex(d: DexFile): void {
+    this.sendName = new Uint8Array(d.strings);
+    this.uriStrings.clear();
+    this.senders.clear();
+    this.markStrings(d);
+    this.findSenders(d);
+    if (this.senders.size === 0 && this.uriStrings.size === 0) return;
+    const cursor = d.codeCursor();
+    while (cursor.next()) this.scanMethod(d, cursor);
+  }
+
+  /**
+   * Strings are looked at on their bytes first (most never need decoding): the send methods'
+   * names and the candidates for SMS URIs. Damaged or non-ASCII strings are decoded.
+   */
+  private markStrings(d: DexFile): void {
     const { pos, length } = d.scanStrings();
     const bytes = d.bytes;
-    const sendName = new Uint8Array(d.strings);
-    const uriStrings = new Set<number>();
     for (let i = 0; i < d.strings; i++) {
       const p = pos[i];
-      if (p >= 0) {
-        const n = length[i];
-        const c = bytes[p] | 0x20;
-        const mayBeSend = c === 0x73 /* s */ && (n === 15 || n === 24);
-        // "sms:", "smsto:", "mms:", "mmsto:" in any letter case.
-        const mayBeUri = n >= 4 && n < 64 && (c === 0x73 || c === 0x6d /* m */) && (bytes[p + 3] === 0x3a || (n >= 6 && bytes[p + 5] === 0x3a));
-        if (!mayBeSend && !mayBeUri) continue;
-      }
-      const s = d.string(i);
-      if (SEND_METHODS.has(s)) sendName[i] = 1;
-      if (s.length < 64 && /^(sms|smsto|mms|mmsto):/i.test(s)) uriStrings.add(i);
+      if (p < 0 || mayBeSendNameOrUri(bytes, p, length[i])) this.markString(d, i);
     }
-    const senders = new Set<number>();
+  }
+
+  private markString(d: DexFile, i: number): void {
+    const s = d.string(i);
+    if (SEND_METHODS.has(s)) this.sendName[i] = 1;
+    if (s.length < 64 && SMS_URI_START.test(s)) this.uriStrings.add(i);
+  }
+
+  private findSenders(d: DexFile): void {
     for (let i = 0; i < d.methods; i++) {
       const nameIdx = d.methodNameIdx(i);
       if (!(nameIdx < d.strings)) { d.methodName(i); continue; } // records the bad index
-      if (sendName[nameIdx] === 1 && SMS_MANAGERS.has(d.methodClass(i))) senders.add(i);
+      if (this.sendName[nameIdx] === 1 && SMS_MANAGERS.has(d.methodClass(i))) this.senders.add(i);
     }
-    if (!senders.size && !uriStrings.size) continue;
-    const cursor = d.codeCursor();
+  }
+
+  private scanMethod(d: DexFile, cursor: CodeCursor): void {
     const refs = cursor.refs;
-    while (cursor.next()) {
-      let sends = false;
-      for (let k = 0; k < refs.invokeCount && !sends; k++) sends = senders.has(refs.invokes[k]);
-      for (let k = 0; k < refs.stringCount; k++) {
-        const si = refs.strings[k];
-        const loc = (): CodeLocation => ({ dex: d.name, class: d.className(cursor.classDef), method: cursor.name() });
-        if (uriStrings.has(si)) for (const u of smsNumbersIn(d.string(si))) add(u, loc());
-        if (sends) {
-          const s = d.string(si);
-          if (WHOLE_NUMBER.test(s) && !/^\+?0+$/.test(s)) add({ value: s, number: s, scheme: 'sms' }, loc());
-        }
+    if (refs.stringCount === 0) return;
+    const sends = this.callsSender(refs);
+    for (let k = 0; k < refs.stringCount; k++) {
+      const si = refs.strings[k];
+      if (this.uriStrings.has(si)) for (const u of smsNumbersIn(d.string(si))) this.add(u, location(d, cursor));
+      if (sends) {
+        const s = d.string(si);
+        if (WHOLE_NUMBER.test(s) && !ALL_ZEROS.test(s)) this.add({ value: s, number: s, scheme: 'sms' }, location(d, cursor));
       }
     }
   }
-  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  const list = [...byValue.values()].sort((a, b) => cmp(a.value, b.value));
-  for (const e of list) e.locations.sort((a, b) => cmp(a.dex, b.dex) || cmp(a.class, b.class) || cmp(a.method, b.method));
-  return list;
+
+  private callsSender(refs: RefsBuffer): boolean {
+    for (let k = 0; k < refs.invokeCount; k++) if (this.senders.has(refs.invokes[k])) return true;
+    return false;
+  }
+
+  private add(m: SmsMatch, loc: CodeLocation): void {
+    let e = this.byValue.get(m.value);
+    if (!e) { e = smsEndpoint(m, []); this.byValue.set(m.value, e); }
+    if (!e.locations.some((l) => l.dex === loc.dex && l.class === loc.class && l.method === loc.method)) e.locations.push(loc);
+  }
+
+  sorted(): Endpoint[] {
+    const list = [...this.byValue.values()].sort((a, b) => cmp(a.value, b.value));
+    for (const e of list) e.locations.sort((a, b) => cmp(a.dex, b.dex) || cmp(a.class, b.class) || cmp(a.method, b.method));
+    return list;
+  }
+}
+
+const SMS_URI_START = /^(sms|smsto|mms|mmsto):/i;
+const ALL_ZEROS = /^\+?0+$/;
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The current method of `cursor` as a location. */
+function location(d: DexFile, cursor: CodeCursor): CodeLocation {
+  return { dex: d.name, class: d.className(cursor.classDef), method: cursor.name() };
+}
+
+/**
+ * Whether the plain-ASCII string of `n` bytes at `p` may be a send method's name
+ * (sendTextMessage, sendDataMessage: 15 bytes; sendMultipartTextMessage: 24) or start with
+ * "sms:", "smsto:", "mms:" or "mmsto:" in any letter case.
+ */
+function mayBeSendNameOrUri(bytes: Uint8Array, p: number, n: number): boolean {
+  const c = bytes[p] | 0x20;
+  const mayBeSend = c === 0x73 /* s */ && (n === 15 || n === 24);
+  const mayBeUri = n >= 4 && n < 64 && (c === 0x73 || c === 0x6d /* m */) && (bytes[p + 3] === 0x3a || (n >= 6 && bytes[p + 5] === 0x3a));
+  return mayBeSend || mayBeUri;
 }

@@ -11,7 +11,7 @@ import type { Anomaly } from '../../io/anomaly.js';
 import { ANDROID_NS, ATTR_NAME_BY_ID } from './android-attrs.js';
 import { decodeResValue, type TypedValue } from './res-value.js';
 import { EMPTY_STRING_POOL, type StringPool } from './string-pool.js';
-import { ATTRIBUTE_SIZE, NO_INDEX, newAxmlAttribute, walkAxml, type AxmlContext, type AxmlStartElement } from './walk-axml.js';
+import { ATTRIBUTE_SIZE, NO_INDEX, newAxmlAttribute, walkAxml, type AxmlAttribute, type AxmlContext, type AxmlStartElement, type AxmlVisitor } from './walk-axml.js';
 
 export type { TypedValue } from './res-value.js';
 
@@ -63,67 +63,88 @@ export function attr(el: XmlElement, resId: number, name: string): XmlAttribute 
 
 /** Builds the element tree on walkAxml, decoding every name, value and text. */
 export function parseAxml(bytes: Uint8Array, path: string): AxmlDocument {
-  let strings: StringPool = EMPTY_STRING_POOL;
-  let resIds: readonly number[] = [];
-  let note: AxmlContext['note'] = () => {};
-  const str = (i: number): string | null => (i === NO_INDEX ? null : strings.get(i));
-  const resIdOf = (nameIdx: number): number | null => {
-    if (nameIdx >= resIds.length) return null;
-    const id = resIds[nameIdx];
-    return id === 0 ? null : id;
-  };
+  const builder = new TreeBuilder();
+  const { anomalies } = walkAxml(bytes, path, builder);
+  return { root: builder.root, anomalies };
+}
 
-  let root: XmlElement | null = null;
-  const stack: XmlElement[] = [];
-  let unsortedNoted = false;
-  const record = newAxmlAttribute();
-  const { anomalies } = walkAxml(bytes, path, {
-    begin(context) {
-      ({ strings, resourceIds: resIds } = context);
-      note = context.note;
-    },
-    startElement(node: AxmlStartElement) {
-      const name = str(node.name);
-      if (name === null) note(`element name string #${node.name} is unreadable`, node.ext + 4, 'element name');
-      const el: XmlElement = { name: name ?? '', namespace: str(node.namespace), attributes: [], children: [] };
-      if (node.attributeCount > 0 && node.attributeSize < ATTRIBUTE_SIZE) {
-        note(`attribute size ${node.attributeSize} is smaller than ResXMLTree_attribute (${ATTRIBUTE_SIZE}); records overlap`, node.ext + 10, 'attr size');
-      }
-      let lastId = -1;
-      for (let i = 0; i < node.usableAttributes; i++) {
-        const { pos: a, name: aName, namespace: aNs, raw: aRaw, dataType, data } = node.readAttribute(i, record);
-        const resId = resIdOf(aName);
-        let attrName = str(aName);
-        if (attrName === null) { note(`attribute name string #${aName} is unreadable`, a + 4, 'attr name'); attrName = ''; }
-        if (resId !== null) {
-          const known = ATTR_NAME_BY_ID.get(resId);
-          if (known !== undefined && known !== attrName) {
-            note(`attribute name "${attrName}" does not match its resource id 0x${resId.toString(16)} (${known}); Android uses the id`, a + 4, `masked ${known}`);
-          }
-          // See attr(): Android cannot see an attribute whose id is not larger than every id before it.
-          if (resId <= lastId && !unsortedNoted) {
-            unsortedNoted = true;
-            note(`attribute 0x${resId.toString(16)} of <${el.name}> follows a larger or equal resource id; Android does not see it`, a);
-          }
-          if (resId > lastId) lastId = resId;
-        }
-        const namespace = str(aNs);
-        el.attributes.push({ namespace, name: attrName, resId, value: decodeResValue(dataType, data, str), raw: str(aRaw) });
-      }
-      if (stack.length > 0) stack[stack.length - 1].children.push(el);
-      else root = el;
-      stack.push(el);
-    },
-    endElement() {
-      stack.pop();
-    },
-    text(node, index) {
-      const text = str(index);
-      if (text !== null && node !== null) {
-        const top = stack[stack.length - 1];
-        top.text = (top.text ?? '') + text;
-      }
-    },
-  });
-  return { root, anomalies };
+/**
+ * The walkAxml visitor of parseAxml. A class rather than an object of closures: its state has one
+ * shape, and each step is a small method V8 can compile (and inline) on its own.
+ */
+class TreeBuilder implements AxmlVisitor {
+  root: XmlElement | null = null;
+  private strings: StringPool = EMPTY_STRING_POOL;
+  private resIds: readonly number[] = [];
+  private note: AxmlContext['note'] = () => {};
+  private readonly stack: XmlElement[] = [];
+  private unsortedNoted = false;
+  /** Largest resource id among the current element's attributes so far (-1: none). */
+  private lastId = -1;
+  private readonly record = newAxmlAttribute();
+  /** decodeResValue's string resolver, made once. */
+  private readonly str = (i: number): string | null => (i === NO_INDEX ? null : this.strings.get(i));
+
+  begin(context: AxmlContext): void {
+    this.strings = context.strings;
+    this.resIds = context.resourceIds;
+    this.note = context.note;
+  }
+
+  startElement(node: AxmlStartElement): void {
+    const str = this.str;
+    const name = str(node.name);
+    if (name === null) this.note(`element name string #${node.name} is unreadable`, node.ext + 4, 'element name');
+    const el: XmlElement = { name: name ?? '', namespace: str(node.namespace), attributes: [], children: [] };
+    if (node.attributeCount > 0 && node.attributeSize < ATTRIBUTE_SIZE) {
+      this.note(`attribute size ${node.attributeSize} is smaller than ResXMLTree_attribute (${ATTRIBUTE_SIZE}); records overlap`, node.ext + 10, 'attr size');
+    }
+    this.lastId = -1;
+    for (let i = 0; i < node.usableAttributes; i++) el.attributes.push(this.attribute(el, node.readAttribute(i, this.record)));
+    const stack = this.stack;
+    if (stack.length > 0) stack[stack.length - 1].children.push(el);
+    else this.root = el;
+    stack.push(el);
+  }
+
+  private attribute(el: XmlElement, a: AxmlAttribute): XmlAttribute {
+    const str = this.str;
+    const resId = this.resIdOf(a.name);
+    let attrName = str(a.name);
+    if (attrName === null) { this.note(`attribute name string #${a.name} is unreadable`, a.pos + 4, 'attr name'); attrName = ''; }
+    if (resId !== null) this.checkResId(el, a, attrName, resId);
+    const namespace = str(a.namespace);
+    return { namespace, name: attrName, resId, value: decodeResValue(a.dataType, a.data, str), raw: str(a.raw) };
+  }
+
+  private checkResId(el: XmlElement, a: AxmlAttribute, attrName: string, resId: number): void {
+    const known = ATTR_NAME_BY_ID.get(resId);
+    if (known !== undefined && known !== attrName) {
+      this.note(`attribute name "${attrName}" does not match its resource id 0x${resId.toString(16)} (${known}); Android uses the id`, a.pos + 4, `masked ${known}`);
+    }
+    // See attr(): Android cannot see an attribute whose id is not larger than every id before it.
+    if (resId <= this.lastId && !this.unsortedNoted) {
+      this.unsortedNoted = true;
+      this.note(`attribute 0x${resId.toString(16)} of <${el.name}> follows a larger or equal resource id; Android does not see it`, a.pos);
+    }
+    if (resId > this.lastId) this.lastId = resId;
+  }
+
+  private resIdOf(nameIdx: number): number | null {
+    if (nameIdx >= this.resIds.length) return null;
+    const id = this.resIds[nameIdx];
+    return id === 0 ? null : id;
+  }
+
+  endElement(): void {
+    this.stack.pop();
+  }
+
+  text(node: AxmlStartElement | null, index: number): void {
+    const text = this.str(index);
+    if (text !== null && node !== null) {
+      const top = this.stack[this.stack.length - 1];
+      top.text = (top.text ?? '') + text;
+    }
+  }
 }
