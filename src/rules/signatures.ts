@@ -1,12 +1,12 @@
 // Signature data (signatures/*.json): what the rules know about APIs, permissions, hosts, packages,
-// tracker SDKs and public test certificates. Each file names its `kind` and is validated with ajv
-// against signatures/schema/<kind>.schema.json (shipped with romscan, not read from the user's dir),
+// tracker SDKs and public test certificates. Each file names its `kind` and is validated against
+// signatures/schema/<kind>.schema.json (compiled ahead of time by ajv: signature-validators.generated.ts),
 // then cross-checked (duplicate ids, unknown categories). Problems name the file and the JSON pointer.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
-import type { ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
+import * as validators from './signature-validators.generated.js';
 import { UsageError } from '../io/errors/index.js';
 import { LIMITS } from '../io/limits.js';
 import type { Severity } from '../report/model.js';
@@ -60,6 +60,8 @@ export const SIGNATURE_KINDS = [
   'apis', 'permissions', 'hosts', 'packages', 'trackers', 'certificates', 'triggers', 'namespaces',
 ] as const;
 type Kind = (typeof SIGNATURE_KINDS)[number];
+/** An ajv validate function: true, or false with its `errors`. */
+type SchemaValidator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
 /** A signature directory is a handful of small files; more than this is a wrong --signatures path. */
 const MAX_SIGNATURE_FILES = 1000;
@@ -69,24 +71,9 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 export function defaultSignaturesDir(): string {
   return resolve(here, '..', '..', 'signatures');
 }
-function schemaDir(): string {
-  return join(defaultSignaturesDir(), 'schema');
-}
 
-let validators: Map<Kind, ValidateFunction> | null = null;
-function getValidators(): Map<Kind, ValidateFunction> {
-  if (validators) return validators;
-  // Loaded on first use: `romscan diff` of two reports never needs it, and it costs ~60 ms to load.
-  const { Ajv } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
-  const ajv = new Ajv({ allErrors: true, strict: true });
-  const map = new Map<Kind, ValidateFunction>();
-  for (const kind of SIGNATURE_KINDS) {
-    const schema = JSON.parse(readFileSync(join(schemaDir(), `${kind}.schema.json`), 'utf8')) as object;
-    map.set(kind, ajv.compile(schema));
-  }
-  validators = map;
-  return map;
-}
+/** The schema validators, compiled ahead of time (signature-validators.generated.ts). */
+const VALIDATORS: Record<Kind, SchemaValidator> = validators;
 
 interface Parsed { file: string; kind: Kind; data: Record<string, unknown> }
 
@@ -103,7 +90,6 @@ function readDir(dir: string, problems: string[]): Parsed[] {
     return [];
   }
   const out: Parsed[] = [];
-  const v = getValidators();
   for (const file of names) {
     const full = join(dir, file);
     let text: string;
@@ -131,7 +117,7 @@ function readDir(dir: string, problems: string[]): Parsed[] {
       problems.push(`${file}/kind: must be one of ${SIGNATURE_KINDS.join(', ')} (got ${JSON.stringify(kind)})`);
       continue;
     }
-    const validate = v.get(kind as Kind)!;
+    const validate = VALIDATORS[kind as Kind];
     if (!validate(data)) {
       for (const err of validate.errors ?? []) {
         const extra = err.keyword === 'enum' ? ` (${(err.params as { allowedValues: unknown[] }).allowedValues.join(', ')})`
