@@ -481,13 +481,37 @@ function scanArscStrings(table: ResourceTable, loc: CodeLocation, sink: Sink): v
   for (const pool of table.stringPools()) scanPoolStrings(pool, loc, sink);
 }
 
+/**
+ * scanText over the strings of one pool that can hold an endpoint. The pool-wide loops are in
+ * small functions of their own (nextMark, nextMayHold) and only the few candidates reach the
+ * loop here: V8 compiles a whole function when one of its loops gets hot, with all it inlines.
+ */
 function scanPoolStrings(pool: StringPool, loc: CodeLocation, sink: Sink): void {
   const taken = pool.utf8 ? poolCandidates(pool) : null;
-  for (let i = 0; i < pool.count; i++) {
-    if (taken !== null ? taken[i] !== 1 : !poolStringMayHold(pool, i)) continue;
-    const s = pool.get(i);
-    if (s !== null) scanText(s, loc, sink);
+  const count = pool.count;
+  for (let i = nextCandidate(0); i < count; i = nextCandidate(i + 1)) scanPoolString(pool, i, loc, sink);
+  function nextCandidate(from: number): number {
+    return taken !== null ? nextMark(taken, from, count) : nextMayHold(pool, from);
   }
+}
+
+/** The first index at or after `from` marked 1 in `marks`, or `count`. */
+function nextMark(marks: Uint8Array, from: number, count: number): number {
+  let i = from;
+  while (i < count && marks[i] !== 1) i++;
+  return i;
+}
+
+/** The first string at or after `from` that can hold an endpoint (poolStringMayHold), or pool.count. */
+function nextMayHold(pool: StringPool, from: number): number {
+  let i = from;
+  while (i < pool.count && !poolStringMayHold(pool, i)) i++;
+  return i;
+}
+
+function scanPoolString(pool: StringPool, i: number, loc: CodeLocation, sink: Sink): void {
+  const s = pool.get(i);
+  if (s !== null) scanText(s, loc, sink);
 }
 
 /**

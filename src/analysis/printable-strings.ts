@@ -65,20 +65,21 @@ export interface PrintableRun {
  */
 export function nextPrintableRun(b: Uint8Array, from: number, out: PrintableRun, minRun = MIN_RUN): boolean {
   const n = b.length;
-  let start = -1;
-  for (let i = from; i < n; i++) {
-    const c = b[i];
-    if ((c >= 0x20 && c <= 0x7e) || c === 0x09) {
-      if (start < 0) start = i;
-      // A long run is cut here and the rest starts a new run at i (as printableRuns does).
-      else if (i - start >= MAX_RUN) { out.start = start; out.end = i; return true; }
-    } else if (start >= 0) {
-      if (i - start >= minRun) { out.start = start; out.end = i; return true; }
-      start = -1;
-    }
+  let i = from;
+  for (;;) {
+    while (i < n && !isPrintable(b[i])) i++;
+    if (i >= n) return false;
+    const start = i;
+    // A run is cut after MAX_RUN bytes; the rest starts a new run there (as printableRuns does).
+    const stop = Math.min(n, start + MAX_RUN);
+    while (i < stop && isPrintable(b[i])) i++;
+    if (i - start >= minRun || i - start >= MAX_RUN) { out.start = start; out.end = i; return true; }
   }
-  if (start >= 0 && n - start >= minRun) { out.start = start; out.end = n; return true; }
-  return false;
+}
+
+/** Printable ASCII (space..~) or tab. */
+function isPrintable(c: number): boolean {
+  return (c >= 0x20 && c <= 0x7e) || c === 0x09;
 }
 
 /** The same runs as nextPrintableRun finds, as byte ranges [start, end) handed to `fn`. */

@@ -317,9 +317,9 @@ class AxmlWalker {
       return -1;
     }
     if (type === RES_XML_START_ELEMENT_TYPE) {
-      if (!this.startElement(pos, hs, size, ext)) return -1;
+      if (!this.startElementNode(pos, hs, size, ext)) return -1;
     } else if (type === RES_XML_END_ELEMENT_TYPE) {
-      this.endElement(pos);
+      this.endElementNode(pos);
     } else if (type === RES_XML_CDATA_TYPE) {
       const stack = this.stack;
       this.visitor.text(stack.length > 0 ? stack[stack.length - 1] : null, this.u32(ext));
@@ -329,7 +329,7 @@ class AxmlWalker {
   }
 
   /** A start-element node; false where Android stops parsing. */
-  private startElement(pos: number, hs: number, size: number, ext: number): boolean {
+  private startElementNode(pos: number, hs: number, size: number, ext: number): boolean {
     const attributeStart = this.u16(ext + 8), attributeSize = this.u16(ext + 10), attributeCount = this.u16(ext + 12);
     // validateNode: the attribute array must fit in the node.
     if (attributeStart + attributeSize * attributeCount > size - hs) {
@@ -356,7 +356,7 @@ class AxmlWalker {
     return true;
   }
 
-  private endElement(pos: number): void {
+  private endElementNode(pos: number): void {
     const stack = this.stack;
     // Android does not check that the end tag names the open element.
     if (stack.length === 0) this.note('end element without an open element', pos, 'unbalanced end');

@@ -186,19 +186,24 @@ export class DexFile {
   }
 
   private readClassDefs(pos: number, count: number): ClassDef[] {
-    const b = this.bytes;
     const out: ClassDef[] = new Array(count);
-    for (let i = 0; i < count; i++) {
-      const p = pos + 32 * i;
-      const classIdx = u32(b, p);
-      out[i] = {
-        index: i, classIdx, descriptor: this.typeName(classIdx),
-        accessFlags: u32(b, p + 4), superclassIdx: u32(b, p + 8), interfacesOff: u32(b, p + 12),
-        sourceFileIdx: u32(b, p + 16), annotationsOff: u32(b, p + 20), classDataOff: u32(b, p + 24),
-        staticValuesOff: u32(b, p + 28),
-      };
-    }
+    for (let i = 0; i < count; i++) out[i] = this.classDefAt(i, pos + 32 * i);
     return out;
+  }
+
+  /**
+   * class_defs[i] at `p`. A method of its own (and its descriptor decoded by string(), whose slow
+   * path is apart too): V8 compiles the whole enclosing function when a loop gets hot.
+   */
+  private classDefAt(i: number, p: number): ClassDef {
+    const b = this.bytes;
+    const classIdx = u32(b, p);
+    return {
+      index: i, classIdx, descriptor: this.typeName(classIdx),
+      accessFlags: u32(b, p + 4), superclassIdx: u32(b, p + 8), interfacesOff: u32(b, p + 12),
+      sourceFileIdx: u32(b, p + 16), annotationsOff: u32(b, p + 20), classDataOff: u32(b, p + 24),
+      staticValuesOff: u32(b, p + 28),
+    };
   }
 
   private readMapList(): MapItem[] {
@@ -233,6 +238,14 @@ export class DexFile {
       this.stringCache[i] = plain;
       return plain;
     }
+    return this.decodeString(i);
+  }
+
+  /**
+   * string() for a string scanStrings did not find plain: decoded with its anomalies, and cached.
+   * Apart from string() so that the callers' hot loops inline only the cache and ASCII paths.
+   */
+  private decodeString(i: number): string {
     const b = this.bytes;
     const idPos = this.stringIdsPos + 4 * i;
     const dataOff = u32(b, idPos);

@@ -55,5 +55,7 @@ export function inflateBounded(compressed: Uint8Array, expectedSize: number, lim
   if (out.length < expectedSize) {
     throw new FormatError(`zip: entry inflates to ${out.length} bytes, central directory says ${expectedSize}`, offset, path);
   }
-  return out;
+  // A plain Uint8Array view, like a stored entry's bytes: parsers then see one array type (a Buffer
+  // is a subclass with its own map, and mixing both makes V8 deoptimize and recompile them).
+  return new Uint8Array(out.buffer, out.byteOffset, out.length);
 }

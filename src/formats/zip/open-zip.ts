@@ -23,7 +23,7 @@ import {
   EOCD_SIZE, FLAG_DATA_DESCRIPTOR, FLAG_STRONG_ENCRYPTION, LOCAL_FILE_HEADER_SIGNATURE, LOCAL_FILE_HEADER_SIZE, MAX_EOCD_SEARCH,
   METHOD_DEFLATED, METHOD_STORED, ZIP64_EOCD_LOCATOR_SIGNATURE, ZIP64_EOCD_LOCATOR_SIZE, ZIP64_EOCD_SIZE, eocdNeedsZip64, findEocd,
   isValidEntryName, parseCentralDirectory, parseEocd, parseLocalFileHeader, parseZip64Eocd, parseZip64Locator,
-  type CentralDirectoryRecord,
+  type CentralDirectoryRecord, type LocalFileHeader,
 } from './records.js';
 import { SourceRandomAccessReader } from './source-reader.js';
 
@@ -306,33 +306,45 @@ class ZipArchiveImpl implements ZipArchive {
     const nameEnd = lho + LOCAL_FILE_HEADER_SIZE + x.nameBytes.length;
     const head = await this.source.read(lho, nameEnd <= this.source.size ? nameEnd - lho : LOCAL_FILE_HEADER_SIZE);
     const lfh = parseLocalFileHeader(new ByteReader(head, lho, path));
-    const note = (message: string, offset: number) => this.anomalies.push({ stage: 'zip', message: `entry ${JSON.stringify(entry.name)}: ${message}`, offset });
+    return this.checkLocalHeader(entry, x, lfh, head);
+  }
+
+  /**
+   * The local header's disagreements with the central directory, as anomalies; returns the data
+   * offset. Kept apart from the async read: a small async function compiles quickly.
+   */
+  private checkLocalHeader(entry: ZipEntryInfo, x: CentralDirectoryRecord, lfh: LocalFileHeader, head: Uint8Array): number {
+    const lho = entry.localHeaderOffset;
     if (lfh.method !== entry.method) {
       // Android reads the method from the central directory only (FindEntry), so the CD wins;
       // tools that trust the local header (some unzip paths, older apktool) see something else.
-      note(`local header says compression method ${lfh.method}, central directory says ${entry.method} (Android uses the central directory's)`, lho + 8);
+      this.noteEntry(entry, `local header says compression method ${lfh.method}, central directory says ${entry.method} (Android uses the central directory's)`, lho + 8);
     }
     if (lfh.nameLength !== x.nameBytes.length) {
-      note(`local header name length ${lfh.nameLength} != central directory ${x.nameBytes.length} (libziparchive refuses to extract it)`, lho + 26);
+      this.noteEntry(entry, `local header name length ${lfh.nameLength} != central directory ${x.nameBytes.length} (libziparchive refuses to extract it)`, lho + 26);
     } else if (lfh.nameLength > 0 && lho + LOCAL_FILE_HEADER_SIZE + lfh.nameLength <= this.source.size) {
       const localName = head.subarray(LOCAL_FILE_HEADER_SIZE, LOCAL_FILE_HEADER_SIZE + lfh.nameLength);
       if (!bytesEqual(localName, x.nameBytes)) {
-        note(`local header name ${JSON.stringify(utf8.decode(localName))} differs from the central directory (libziparchive refuses to extract it)`, lho + LOCAL_FILE_HEADER_SIZE);
+        this.noteEntry(entry, `local header name ${JSON.stringify(utf8.decode(localName))} differs from the central directory (libziparchive refuses to extract it)`, lho + LOCAL_FILE_HEADER_SIZE);
       }
     }
     if ((lfh.flags & FLAG_DATA_DESCRIPTOR) !== (x.flags & FLAG_DATA_DESCRIPTOR)) {
-      note('local and central headers disagree on the data-descriptor flag (Android only warns)', lho + 6);
+      this.noteEntry(entry, 'local and central headers disagree on the data-descriptor flag (Android only warns)', lho + 6);
     }
     if ((lfh.flags & FLAG_DATA_DESCRIPTOR) === 0 && lfh.compressedSize !== 0xffffffff &&
       (lfh.compressedSize !== entry.compressedSize || lfh.uncompressedSize !== entry.uncompressedSize || lfh.crc32 !== entry.crc32)) {
-      note(`local header sizes/crc ${lfh.compressedSize}/${lfh.uncompressedSize}/${hex(lfh.crc32)} differ from the central directory ${entry.compressedSize}/${entry.uncompressedSize}/${hex(entry.crc32)} (libziparchive refuses to extract it)`, lho + 14);
+      this.noteEntry(entry, `local header sizes/crc ${lfh.compressedSize}/${lfh.uncompressedSize}/${hex(lfh.crc32)} differ from the central directory ${entry.compressedSize}/${entry.uncompressedSize}/${hex(entry.crc32)} (libziparchive refuses to extract it)`, lho + 14);
     }
     const dataOffset = lho + LOCAL_FILE_HEADER_SIZE + lfh.nameLength + lfh.extraLength;
     const storedLength = entry.method === METHOD_STORED ? entry.uncompressedSize : entry.compressedSize;
     if (dataOffset + storedLength > this.centralDirectoryOffset) {
-      note(`data [0x${dataOffset.toString(16)}, +${storedLength}) runs into the central directory (libziparchive refuses to extract it)`, dataOffset);
+      this.noteEntry(entry, `data [0x${dataOffset.toString(16)}, +${storedLength}) runs into the central directory (libziparchive refuses to extract it)`, dataOffset);
     }
     return dataOffset;
+  }
+
+  private noteEntry(entry: ZipEntryInfo, message: string, offset: number): void {
+    this.anomalies.push({ stage: 'zip', message: `entry ${JSON.stringify(entry.name)}: ${message}`, offset });
   }
 
   async read(entry: ZipEntryInfo, limit: LimitName = 'MAX_INFLATED_ENTRY_BYTES'): Promise<Uint8Array> {
