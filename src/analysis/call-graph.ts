@@ -1,9 +1,9 @@
 // The app-internal call graph ("com.a.B.m" → the app's own methods it invokes) with integer
-// method ids: each name is stored once and edges are (caller, callee) id pairs in an Int32Array.
-// Building one is cheap (ids in the order names are met); sorting the names and adjacency lists
-// happens only for the few graphs a rule searches (inNameOrder), since searches must visit
-// callers in name order to give the same answer on every run. The plain {nodes, edges} form
-// (PackedCalls) crosses threads cheaply and is how every app's graph waits for a ROM's rules.
+// method ids: each name is stored once (ids in the order names are met) and edges are (caller,
+// callee) id pairs in an Int32Array; adjacency lists are built on first use, since only the few
+// graphs a rule searches need them (rules/link.ts orders what it visits by name). The plain
+// {nodes, edges} form (PackedCalls) crosses threads cheaply and is how every app's graph waits
+// for a ROM's rules.
 
 export interface PackedCalls {
   /** Method names, unique. */
@@ -44,17 +44,14 @@ export class CallGraphBuilder {
 }
 
 export class CallGraph implements PackedCalls {
-  static readonly EMPTY = new CallGraph([], new Int32Array(0), true);
+  static readonly EMPTY = new CallGraph([], new Int32Array(0));
 
   private out: Adjacency | null = null;
   private in: Adjacency | null = null;
   private index: Map<string, number> | null = null;
-  private sorted: CallGraph | null;
 
-  /** `edges` index into `nodes`; `nameOrder` says the nodes are already sorted. */
-  constructor(readonly nodes: string[], readonly edges: Int32Array, nameOrder = false) {
-    this.sorted = nameOrder ? this : null;
-  }
+  /** `edges` index into `nodes`. */
+  constructor(readonly nodes: string[], readonly edges: Int32Array) {}
 
   static from(packed: PackedCalls): CallGraph {
     return packed.edges.length ? new CallGraph(packed.nodes, packed.edges) : CallGraph.EMPTY;
@@ -71,16 +68,6 @@ export class CallGraph implements PackedCalls {
   pack(): PackedCalls { return { nodes: this.nodes, edges: this.edges }; }
 
   get size(): number { return this.nodes.length; }
-
-  /** The same graph with ids in name order, so that ascending ids (and adjacency lists) are in name order. */
-  inNameOrder(): CallGraph {
-    if (this.sorted) return this.sorted;
-    // The default sort compares strings natively (a comparator would be a JS call per comparison).
-    const names = [...this.nodes].sort();
-    const rank = new Map(names.map((n, i) => [n, i]));
-    const newId = Int32Array.from(this.nodes, (n) => rank.get(n)!);
-    return (this.sorted = new CallGraph(names, this.edges.map((id) => newId[id]), true));
-  }
 
   /** Id of a method name, or -1. */
   idOf(name: string): number {

@@ -63,10 +63,14 @@ class SearchIds {
     return e;
   }
   name(id: number): string { return id < this.graph.size ? this.graph.nodes[id] : this.extraNames[id - this.graph.size]; }
-  callers(id: number): Int32Array { return id < this.graph.size ? this.graph.callers(id) : NONE; }
+  /** The callers of a method, in name order. */
+  callers(id: number): number[] { return id < this.graph.size ? byName(this.graph.callers(id), this.graph.nodes) : []; }
 }
 
-const NONE = new Int32Array(0);
+/** Ids in the order of their names: searches visit neighbours by name, so ties resolve the same way on every run. */
+function byName(ids: Int32Array | number[], names: string[]): number[] {
+  return Array.from(ids).sort((a, b) => (names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : 0));
+}
 
 interface Reach { depth: number; next: number; site: number }
 
@@ -128,7 +132,7 @@ function pick(sites: Site[], key: string, byKey: (s: Site) => string): Site {
 
 /** One level of the search: the common caller of both site sets nearest to them, as two paths. */
 function search(calls: CallGraph, reads: string[], nets: string[], maxDepth: number): { toRead: string[]; toNet: string[] } | null {
-  const ids = new SearchIds(calls.inNameOrder());
+  const ids = new SearchIds(calls);
   const fromReads = reverseBfs(reads, ids, maxDepth);
   const fromNets = reverseBfs(nets, ids, maxDepth);
   const m = meet(fromReads, fromNets, ids);
@@ -173,16 +177,12 @@ export function findLink(reads: Site[], nets: Site[], calls: CallGraph): Link | 
 export function findEntryPath(startClasses: string[], targets: Set<string>, calls: CallGraph): string[] | null {
   if (!startClasses.length || !targets.size) return null;
   const starts = new Set(startClasses.map(outerClass));
-  calls = calls.inNameOrder();
   const prev = new Map<number, number>();
-  let frontier: number[] = [];
-  // Ids ascend in name order: the search starts from the callers of the start classes, by name.
-  for (let id = 0; id < calls.size; id++) {
-    if (calls.callees(id).length && starts.has(outerClass(splitKey(calls.nodes[id]).cls))) {
-      prev.set(id, -1);
-      frontier.push(id);
-    }
-  }
+  // The search starts from the methods of the start classes that make calls, by name.
+  const startIds: number[] = [];
+  for (let id = 0; id < calls.size; id++) if (calls.callees(id).length && starts.has(outerClass(splitKey(calls.nodes[id]).cls))) startIds.push(id);
+  let frontier = byName(startIds, calls.nodes);
+  for (const id of frontier) prev.set(id, -1);
   for (let depth = 0; depth <= MAX_METHOD_DEPTH * 2 && frontier.length; depth++) {
     const next: number[] = [];
     for (const node of frontier) {
@@ -191,7 +191,7 @@ export function findEntryPath(startClasses: string[], targets: Set<string>, call
         for (let p = prev.get(node) ?? -1; p >= 0; p = prev.get(p) ?? -1) path.unshift(p);
         return path.map((id) => calls.nodes[id]);
       }
-      for (const callee of calls.callees(node)) {
+      for (const callee of byName(calls.callees(node), calls.nodes)) {
         if (prev.has(callee) || prev.size >= MAX_VISITED) continue;
         prev.set(callee, node);
         next.push(callee);
