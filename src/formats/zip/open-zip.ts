@@ -11,7 +11,6 @@
 // flags, malformed extra fields) the same records are read by `parseCentralDirectory`, which
 // applies libziparchive's checks, and the difference is recorded as an anomaly.
 import { crc32 } from 'node:zlib';
-import yauzl from 'yauzl';
 import { ByteReader } from '../../io/byte-reader.js';
 import { FormatError, TruncatedError, UnsupportedError, isRomscanError } from '../../io/errors/index.js';
 import type { Anomaly } from '../../io/anomaly.js';
@@ -25,7 +24,6 @@ import {
   isValidEntryName, parseCentralDirectory, parseEocd, parseLocalFileHeader, parseZip64Eocd, parseZip64Locator,
   type CentralDirectoryRecord, type LocalFileHeader,
 } from './records.js';
-import { SourceRandomAccessReader } from './source-reader.js';
 
 export interface ZipEntryInfo {
   name: string;
@@ -117,6 +115,8 @@ export async function openZip(source: Source): Promise<ZipArchive> {
       records = inMemory;
     } else if (yauzlCompatible) {
       try {
+        // Loaded on first use: pooled APKs are walked in memory and never need yauzl.
+        const { walkWithYauzl } = await import('./source-reader.js');
         const walked = await walkWithYauzl(source, cdOffset, cd);
         if (walked.end > cdOffset + cdSize) {
           // libziparchive maps exactly cd_size bytes: "ran off the end" → kInvalidFile.
@@ -187,37 +187,6 @@ function extraFieldsFitForYauzl(extra: Uint8Array): boolean {
     i = end;
   }
   return true;
-}
-
-/** Reads the central directory through yauzl; `cd` (already read) is served from memory. */
-function walkWithYauzl(source: Source, cdOffset: number, cd: Uint8Array): Promise<{ records: CentralDirectoryRecord[]; end: number }> {
-  return new Promise((resolve, reject) => {
-    const reader = new SourceRandomAccessReader(source, { offset: cdOffset, bytes: cd });
-    yauzl.fromRandomAccessReader(reader, source.size, {
-      lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: false, strictFileNames: false,
-    }, (err: Error | null, zip?: yauzl.ZipFile) => {
-      if (err || !zip) { reject(err ?? new Error('yauzl: no zipfile')); return; }
-      // @types/yauzl declares readEntryCursor as boolean; in yauzl it is the CD byte cursor.
-      const z = zip as unknown as Omit<yauzl.ZipFile, "readEntryCursor"> & { readEntryCursor: number };
-      const records: CentralDirectoryRecord[] = [];
-      let cursor = z.readEntryCursor;
-      z.on('entry', (e: yauzl.Entry) => {
-        const name = e.fileName as unknown as Buffer; // decodeStrings: false → raw bytes
-        const extra = (e as unknown as { extraFieldRaw: Buffer }).extraFieldRaw;
-        records.push({
-          offset: cursor, versionMadeBy: e.versionMadeBy, flags: e.generalPurposeBitFlag, method: e.compressionMethod,
-          crc32: e.crc32, compressedSize: e.compressedSize, uncompressedSize: e.uncompressedSize,
-          localHeaderOffset: e.relativeOffsetOfLocalHeader, externalAttributes: e.externalFileAttributes,
-          nameBytes: new Uint8Array(name), extra: new Uint8Array(extra),
-        });
-        cursor = z.readEntryCursor;
-        z.readEntry();
-      });
-      z.once('end', () => { z.close(); resolve({ records, end: cursor }); });
-      z.once('error', (e: Error) => { z.close(); reject(e); });
-      z.readEntry();
-    });
-  });
 }
 
 class ZipArchiveImpl implements ZipArchive {

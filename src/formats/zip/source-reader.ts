@@ -1,8 +1,10 @@
 // yauzl reads through this RandomAccessReader, so a zip nested in an image is parsed in place
-// from our Source (no temp file, never the whole file in memory).
+// from our Source (no temp file, never the whole file in memory). open-zip.ts loads this module
+// (and yauzl with it) only for archives it does not walk in memory itself.
 import { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import type { Source } from '../../io/source.js';
+import type { CentralDirectoryRecord } from './records.js';
 
 /** Reads larger than this are streamed in pieces. */
 const STREAM_CHUNK_BYTES = 1024 * 1024;
@@ -40,4 +42,35 @@ export class SourceRandomAccessReader extends yauzl.RandomAccessReader {
       (e: Error) => callback(e),
     );
   }
+}
+
+/** Reads the central directory through yauzl; `cd` (already read) is served from memory. */
+export function walkWithYauzl(source: Source, cdOffset: number, cd: Uint8Array): Promise<{ records: CentralDirectoryRecord[]; end: number }> {
+  return new Promise((resolve, reject) => {
+    const reader = new SourceRandomAccessReader(source, { offset: cdOffset, bytes: cd });
+    yauzl.fromRandomAccessReader(reader, source.size, {
+      lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: false, strictFileNames: false,
+    }, (err: Error | null, zip?: yauzl.ZipFile) => {
+      if (err || !zip) { reject(err ?? new Error('yauzl: no zipfile')); return; }
+      // @types/yauzl declares readEntryCursor as boolean; in yauzl it is the CD byte cursor.
+      const z = zip as unknown as Omit<yauzl.ZipFile, "readEntryCursor"> & { readEntryCursor: number };
+      const records: CentralDirectoryRecord[] = [];
+      let cursor = z.readEntryCursor;
+      z.on('entry', (e: yauzl.Entry) => {
+        const name = e.fileName as unknown as Buffer; // decodeStrings: false → raw bytes
+        const extra = (e as unknown as { extraFieldRaw: Buffer }).extraFieldRaw;
+        records.push({
+          offset: cursor, versionMadeBy: e.versionMadeBy, flags: e.generalPurposeBitFlag, method: e.compressionMethod,
+          crc32: e.crc32, compressedSize: e.compressedSize, uncompressedSize: e.uncompressedSize,
+          localHeaderOffset: e.relativeOffsetOfLocalHeader, externalAttributes: e.externalFileAttributes,
+          nameBytes: new Uint8Array(name), extra: new Uint8Array(extra),
+        });
+        cursor = z.readEntryCursor;
+        z.readEntry();
+      });
+      z.once('end', () => { z.close(); resolve({ records, end: cursor }); });
+      z.once('error', (e: Error) => { z.close(); reject(e); });
+      z.readEntry();
+    });
+  });
 }
