@@ -59,7 +59,7 @@ export function collectCodeFacts(dexes: DexFile[], watch: Map<string, string>): 
   const seen = new Set<DexFile>();
   for (const d of dexes) for (const p of d.parts) if (!seen.has(p)) { seen.add(p); files.push(p); }
 
-  const tables = new WatchTables(watch);
+  const tables = watchTables(watch);
   const app = new AppFacts();
   // Per file, the dotted name of each class_def (by ClassDef.index).
   const dottedClasses = files.map((d) => d.classes.map((cd) => {
@@ -74,6 +74,14 @@ export function collectCodeFacts(dexes: DexFile[], watch: Map<string, string>): 
 // The walk is split into a class with small methods on purpose: V8 compiles (and, after a
 // deopt, recompiles) a function with a hot loop whole, and one big closure-laden function cost
 // more compile time than the walk itself.
+
+/** A scan passes the same watch map for every APK: its tables are built once per map. */
+const tablesByWatch = new WeakMap<Map<string, string>, WatchTables>();
+function watchTables(watch: Map<string, string>): WatchTables {
+  let t = tablesByWatch.get(watch);
+  if (!t) tablesByWatch.set(watch, (t = new WatchTables(watch)));
+  return t;
+}
 
 /** The watch list in the forms the walk tests: member watches by simple name and owner, string watches, byte matchers. */
 class WatchTables {
