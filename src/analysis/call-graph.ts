@@ -21,11 +21,22 @@ export class CallGraphBuilder {
   private readonly nodes: string[] = [];
   private edges = new Int32Array(64);
   private count = 0;
+  private repeats = false;
 
   id(name: string): number {
     let i = this.index.get(name);
     if (i === undefined) { i = this.nodes.length; this.nodes.push(name); this.index.set(name, i); }
     return i;
+  }
+
+  /**
+   * A new id for a name, without looking it up: hashing every method name of an app costs more
+   * than most graphs are worth (few are ever searched). A repeated name is merged by searchable().
+   */
+  node(name: string): number {
+    this.repeats = true;
+    this.nodes.push(name);
+    return this.nodes.length - 1;
   }
 
   add(from: number, to: number): void {
@@ -39,7 +50,9 @@ export class CallGraphBuilder {
   }
 
   build(): CallGraph {
-    return this.count ? new CallGraph(this.nodes, this.edges.slice(0, this.count)) : CallGraph.EMPTY;
+    if (!this.count) return CallGraph.EMPTY;
+    const g = new CallGraph(this.nodes, this.edges.slice(0, this.count));
+    return this.repeats ? g : g.searchable();
   }
 }
 
@@ -49,8 +62,9 @@ export class CallGraph implements PackedCalls {
   private out: Adjacency | null = null;
   private in: Adjacency | null = null;
   private index: Map<string, number> | null = null;
+  private unique: CallGraph | null = null;
 
-  /** `edges` index into `nodes`. */
+  /** `edges` index into `nodes`; a name may repeat until searchable() merges it. */
   constructor(readonly nodes: string[], readonly edges: Int32Array) {}
 
   static from(packed: PackedCalls): CallGraph {
@@ -69,13 +83,33 @@ export class CallGraph implements PackedCalls {
 
   get size(): number { return this.nodes.length; }
 
-  /** Id of a method name, or -1. */
+  /**
+   * The graph with each name once (a repeated name's edges merged into one node): the form
+   * idOf, callees and callers answer for. Itself when no name repeats.
+   */
+  searchable(): CallGraph {
+    if (this.unique) return this.unique;
+    const index = new Map<string, number>();
+    const names: string[] = [];
+    const canonical = new Int32Array(this.nodes.length);
+    for (let i = 0; i < this.nodes.length; i++) {
+      let c = index.get(this.nodes[i]);
+      if (c === undefined) { c = names.length; names.push(this.nodes[i]); index.set(this.nodes[i], c); }
+      canonical[i] = c;
+    }
+    const g = names.length === this.nodes.length ? this : new CallGraph(names, this.edges.map((id) => canonical[id]));
+    g.index = index;
+    g.unique = g;
+    return (this.unique = g);
+  }
+
+  /** Id of a method name, or -1 (on a searchable() graph). */
   idOf(name: string): number {
     this.index ??= new Map(this.nodes.map((n, i) => [n, i]));
     return this.index.get(name) ?? -1;
   }
 
-  /** Ids this method calls, ascending. */
+  /** Ids this method calls, ascending (on a searchable() graph). */
   callees(id: number): Int32Array { return neighbours(this.out ??= adjacency(this.nodes.length, this.edges, 0), id); }
   /** Ids that call this method, ascending; calls of a method to itself are left out. */
   callers(id: number): Int32Array { return neighbours(this.in ??= adjacency(this.nodes.length, this.edges, 1, true), id); }

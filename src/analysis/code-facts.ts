@@ -201,6 +201,8 @@ class DexWalk {
    */
   private readonly edges = new EdgeList();
   private readonly callerNames: string[] = [];
+  /** Per caller id, its name group (-1: named by the name itself). */
+  private readonly callerGroups: number[] = [];
   /** Caller id plus 1 by name group (0 = none yet). */
   private readonly callerIdByGroup: Int32Array;
   private readonly callerIdByName = new Map<string, number>();
@@ -449,28 +451,39 @@ class DexWalk {
         this.callerIdByGroup[g] = id + 1;
         // Equal to the callee name of the group: "dotted class.name" either way.
         this.callerNames.push(this.groupName[g] ??= memberName(d, this.spans, cd.classIdx, d.methodNameIdx(methodIdx)) ?? `${this.classNames[cd.index]}.${cursor.name()}`);
+        this.callerGroups.push(g);
       }
       return id;
     }
     const name = `${this.classNames[cd.index]}.${cursor.name()}`;
     let id = this.callerIdByName.get(name);
-    if (id === undefined) { id = this.callerNames.length; this.callerNames.push(name); this.callerIdByName.set(name, id); }
+    if (id === undefined) { id = this.callerNames.length; this.callerNames.push(name); this.callerGroups.push(-1); this.callerIdByName.set(name, id); }
     return id;
   }
 
-  /** The pairs into the app's graph: caller ids and name groups become graph ids (names shared across dex files). */
+  /**
+   * The pairs into the app's graph, one node per name group (a caller and a callee of one group
+   * share it). Names are not looked up: the same method named from another dex file, or a
+   * damaged dex's repeated name, is merged when the graph is searched (CallGraph.searchable).
+   */
   private addEdges(): void {
     const calls = this.app.calls;
+    const groupNode = new Map<number, number>();
+    const nodeOfGroup = (g: number): number => {
+      let n = groupNode.get(g);
+      if (n === undefined) groupNode.set(g, (n = calls.node(this.groupName[g]!)));
+      return n;
+    };
     const callerNode = new Int32Array(this.callerNames.length).fill(-1);
-    const calleeNode = new Map<number, number>();
     const pairs = this.edges.pairs;
     for (let k = 0, n = 2 * this.edges.count; k < n; k += 2) {
-      const callerId = pairs[k], group = pairs[k + 1];
+      const callerId = pairs[k];
       let from = callerNode[callerId];
-      if (from < 0) from = callerNode[callerId] = calls.id(this.callerNames[callerId]);
-      let to = calleeNode.get(group);
-      if (to === undefined) calleeNode.set(group, (to = calls.id(this.groupName[group]!)));
-      calls.add(from, to);
+      if (from < 0) {
+        const g = this.callerGroups[callerId];
+        from = callerNode[callerId] = g >= 0 ? nodeOfGroup(g) : calls.node(this.callerNames[callerId]);
+      }
+      calls.add(from, nodeOfGroup(pairs[k + 1]));
     }
   }
 }

@@ -132,7 +132,7 @@ function pick(sites: Site[], key: string, byKey: (s: Site) => string): Site {
 
 /** One level of the search: the common caller of both site sets nearest to them, as two paths. */
 function search(calls: CallGraph, reads: string[], nets: string[], maxDepth: number): { toRead: string[]; toNet: string[] } | null {
-  const ids = new SearchIds(calls);
+  const ids = new SearchIds(calls.searchable());
   const fromReads = reverseBfs(reads, ids, maxDepth);
   const fromNets = reverseBfs(nets, ids, maxDepth);
   const m = meet(fromReads, fromNets, ids);
@@ -177,6 +177,7 @@ export function findLink(reads: Site[], nets: Site[], calls: CallGraph): Link | 
 export function findEntryPath(startClasses: string[], targets: Set<string>, calls: CallGraph): string[] | null {
   if (!startClasses.length || !targets.size) return null;
   const starts = new Set(startClasses.map(outerClass));
+  calls = calls.searchable();
   const prev = new Map<number, number>();
   // The search starts from the methods of the start classes that make calls, by name.
   const startIds: number[] = [];

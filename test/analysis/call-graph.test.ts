@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CallGraph } from '../../src/analysis/call-graph.js';
+import { CallGraph, CallGraphBuilder } from '../../src/analysis/call-graph.js';
 
 const names = (g: CallGraph, ids: Int32Array) => [...ids].map((i) => g.nodes[i]).sort();
 
@@ -34,4 +34,23 @@ test('merging, adding pairs and grouping by class', () => {
   assert.deepEqual([...cls.nodes].sort(), ['p.A', 'p.B', 'p.C']);
   assert.deepEqual(names(cls, cls.callers(cls.idOf('p.A'))), ['p.C']);
   assert.equal(m.grouped((k) => k, 1).edges.length, 2, 'maxEdges bounds the edges read');
+});
+
+test('names added without lookup are merged when the graph is searched', () => {
+  const b = new CallGraphBuilder();
+  // The same method named from two dex files: two ids until searchable().
+  const a1 = b.node('p.A.x'), c = b.node('p.C.z'), a2 = b.node('p.A.x'), d = b.node('p.D.w');
+  b.add(a1, c);
+  b.add(a2, d);
+  b.add(d, a2);
+  const raw = b.build();
+  assert.equal(raw.nodes.length, 4);
+  const g = raw.searchable();
+  assert.deepEqual(g.nodes, ['p.A.x', 'p.C.z', 'p.D.w']);
+  assert.deepEqual(names(g, g.callees(g.idOf('p.A.x'))), ['p.C.z', 'p.D.w']);
+  assert.deepEqual(names(g, g.callers(g.idOf('p.A.x'))), ['p.D.w']);
+  assert.equal(g.searchable(), g);
+  assert.equal(raw.searchable(), g, 'computed once');
+  const packed = CallGraph.from(structuredClone(raw.pack())).searchable();
+  assert.deepEqual(packed.nodes, g.nodes, 'repeats survive packing and merge on the other side');
 });
