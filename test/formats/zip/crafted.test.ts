@@ -4,14 +4,13 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { deflateRawSync } from 'node:zlib';
-import yazl from 'yazl';
 import { Readable } from 'node:stream';
 import { BufferSource } from '../../../src/io/source.js';
 import { FormatError, LimitError, UnsupportedError, isRomscanError } from '../../../src/io/errors/index.js';
 import { openZip } from '../../../src/formats/zip/open-zip.js';
 import { detectZip, hasZipEocd } from '../../../src/formats/zip/detect-zip.js';
 import { openZipContainer } from '../../../src/formats/zip/zip-container.js';
-import { makeZip } from './make-zip.js';
+import { makeZip, yazlZip } from './make-zip.js';
 
 const enc = new TextEncoder();
 const open = (bytes: Uint8Array, path = 'crafted.zip') => openZip(new BufferSource(bytes, path));
@@ -20,15 +19,6 @@ const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 /** Byte equality regardless of Buffer vs Uint8Array. */
 const eqBytes = (actual: Uint8Array, expected: Uint8Array, msg?: string) => assert.equal(Buffer.compare(Buffer.from(actual), Buffer.from(expected)), 0, msg);
 
-function yazlZip(fill: (z: yazl.ZipFile) => void): Promise<Uint8Array> {
-  const z = new yazl.ZipFile();
-  fill(z);
-  z.end();
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    z.outputStream.on('data', (c: Buffer) => chunks.push(c)).on('end', () => resolve(Buffer.concat(chunks))).on('error', reject);
-  });
-}
 
 describe('crafted zips', () => {
   test('stored and deflated entries; open() of stored is a zero-copy slice with a virtual path', async () => {

@@ -7,11 +7,10 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import yazl from 'yazl';
 import { BufferSource, type Source } from '../../../src/io/source.js';
 import { openZip } from '../../../src/formats/zip/open-zip.js';
 import { openZipContainer } from '../../../src/formats/zip/zip-container.js';
-import { makeZip } from './make-zip.js';
+import { makeZip, yazlZip } from './make-zip.js';
 
 const CORPUS = join(import.meta.dirname, '../../../../shared/corpus/apk');
 const apks = existsSync(CORPUS) ? readdirSync(CORPUS).filter((f) => f.endsWith('.apk')).sort() : [];
@@ -41,15 +40,6 @@ async function assertSameBothWays(bytes: Uint8Array, what: string): Promise<void
   assert.deepEqual(inMemory, viaYauzl, what);
 }
 
-function yazlZip(fill: (z: yazl.ZipFile) => void): Promise<Uint8Array> {
-  const z = new yazl.ZipFile();
-  fill(z);
-  z.end();
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    z.outputStream.on('data', (c: Buffer) => chunks.push(c)).on('end', () => resolve(new Uint8Array(Buffer.concat(chunks)))).on('error', reject);
-  });
-}
 
 /** Overwrites a u16/u32 of the first central directory record. */
 function patchFirstCd(bytes: Uint8Array, field: number, value: number, width: 2 | 4): Uint8Array {

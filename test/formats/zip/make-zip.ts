@@ -2,6 +2,7 @@
 // so tests can build what real tools refuse to write — local/central disagreements, unknown
 // methods, lying sizes, duplicate names, prefixes, gaps and trailing bytes.
 import { crc32, deflateRawSync } from 'node:zlib';
+import yazl from 'yazl';
 
 export interface HeaderFields {
   method: number; flags: number; crc32: number; compressedSize: number; uncompressedSize: number;
@@ -107,4 +108,15 @@ export function makeZip(entries: RawEntry[], opts: ZipOptions = {}): Uint8Array 
   let p = 0;
   for (const b of parts) { out.set(b, p); p += b.length; }
   return out;
+}
+
+/** A zip written by yazl (a real writer, for archives as tools make them). */
+export function yazlZip(fill: (z: yazl.ZipFile) => void): Promise<Uint8Array> {
+  const z = new yazl.ZipFile();
+  fill(z);
+  z.end();
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    z.outputStream.on('data', (c: Buffer) => chunks.push(c)).on('end', () => resolve(new Uint8Array(Buffer.concat(chunks)))).on('error', reject);
+  });
 }
