@@ -619,22 +619,15 @@ function kindOf(e: ZipEntryInfo): Kind | null {
   return null;
 }
 
-/** What the manifest reader already has of resources.arsc, so it is neither read nor parsed twice. */
-export interface ParsedArsc {
-  /** The entry's bytes as zip.read returned them (the table's string pools lie in them). */
-  bytes: Uint8Array;
-  /** parseArsc of those bytes: its string pools are scanned. */
-  table: ResourceTable;
-}
-
 /**
  * Endpoints in an APK outside its dex files: every string of resources.arsc (all packages' pools),
  * attribute values and text of compiled XML under res/, text files under res/raw and assets/
  * (binaries skipped), and printable strings of lib/<abi>/*.so, each located by its entry name.
  * An entry that cannot be read or parsed is skipped; its RomscanError goes to `anomalies`.
- * `arsc`, when given, is the first resources.arsc entry already read and parsed.
+ * `arsc`, when given, is the first resources.arsc entry as the manifest reader already parsed it
+ * (so it is neither read nor parsed twice).
  */
-export async function apkNonDexEndpoints(zip: ZipArchive, anomalies: Anomaly[] = [], arsc?: ParsedArsc | null): Promise<Endpoint[]> {
+export async function apkNonDexEndpoints(zip: ZipArchive, anomalies: Anomaly[] = [], arsc?: ResourceTable | null): Promise<Endpoint[]> {
   const sink: Sink = new Map();
   const budget = new EntryBudget(anomalies);
   const seen = new Set<string>();
@@ -676,12 +669,12 @@ class EntryBudget {
  * goes to `anomalies`. Kept out of apkNonDexEndpoints' loop so that the try/catch and the scanners
  * are not compiled into it.
  */
-async function scanEntry(zip: ZipArchive, e: ZipEntryInfo, kind: Kind, arsc: ParsedArsc | null | undefined, sink: Sink, anomalies: Anomaly[]): Promise<void> {
+async function scanEntry(zip: ZipArchive, e: ZipEntryInfo, kind: Kind, arsc: ResourceTable | null | undefined, sink: Sink, anomalies: Anomaly[]): Promise<void> {
   const loc: CodeLocation = { dex: e.name, class: '', method: '' };
   const path = `${zip.path}!/${e.name}`;
   try {
     if (kind === 'arsc') {
-      scanArscStrings(arsc ? arsc.table : parseArsc(await zip.read(e, 'MAX_ARSC_BYTES'), path), loc, sink);
+      scanArscStrings(arsc ?? parseArsc(await zip.read(e, 'MAX_ARSC_BYTES'), path), loc, sink);
     } else {
       scanEntryBytes(await zip.read(e, kind === 'xml' ? 'MAX_AXML_BYTES' : undefined), kind, path, loc, sink);
     }

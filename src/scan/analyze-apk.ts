@@ -5,13 +5,13 @@ import type { Anomaly } from '../io/anomaly.js';
 import { sha256Source } from '../io/hash.js';
 import { openZip, type ZipArchive, type ZipEntryInfo } from '../formats/zip/open-zip.js';
 import { parseAxml } from '../android/axml/parse-axml.js';
-import { parseArsc } from '../android/arsc/parse-arsc.js';
+import { parseArsc, type ResourceTable } from '../android/arsc/parse-arsc.js';
 import { readManifest, type Manifest } from '../android/manifest/index.js';
 import { parseDex, type DexFile } from '../android/dex/dex-file.js';
 import { collectCodeFacts, type CodeFacts } from '../analysis/code-facts.js';
 import { CallGraph } from '../analysis/call-graph.js';
 import { readSigning } from '../android/apk/signing.js';
-import { apkNonDexEndpoints, type ParsedArsc } from '../analysis/non-dex-strings.js';
+import { apkNonDexEndpoints } from '../analysis/non-dex-strings.js';
 import { smsEndpointsFromCode } from '../analysis/sms-numbers.js';
 import { mergeEndpoints } from './merge-code-facts.js';
 import type { AppReport, ReportError } from '../report/model.js';
@@ -74,7 +74,7 @@ export async function analyzeApk(source: Source, opts: AnalyzeOptions): Promise<
   app.sha256 = await attempt(errors, 'hash', () => sha256Source(source), '');
   const zip = await attempt<ZipArchive | null>(errors, 'zip', () => openZip(source), null);
   if (zip) {
-    let arsc: ParsedArsc | null = null;
+    let arsc: ResourceTable | null = null;
     if (!opts.isJar) {
       const manifest = await attempt(errors, 'manifest', () => readApkManifest(zip, errors, (parsed) => { arsc = parsed; }), null);
       if (manifest) applyManifest(app, manifest, anomalies);
@@ -116,7 +116,7 @@ export async function analyzeApk(source: Source, opts: AnalyzeOptions): Promise<
 }
 
 /** `onArsc` receives resources.arsc as read and parsed here, for the non-dex string scan to reuse. */
-async function readApkManifest(zip: ZipArchive, errors: ReportError[], onArsc: (arsc: ParsedArsc) => void): Promise<Manifest | null> {
+async function readApkManifest(zip: ZipArchive, errors: ReportError[], onArsc: (arsc: ResourceTable) => void): Promise<Manifest | null> {
   const entry = zip.find('AndroidManifest.xml');
   if (!entry) {
     errors.push({ stage: 'manifest', code: 'E_FORMAT', message: 'no AndroidManifest.xml entry' });
@@ -128,7 +128,7 @@ async function readApkManifest(zip: ZipArchive, errors: ReportError[], onArsc: (
     ? await attempt(errors, 'resources', async () => {
       const bytes = await zip.read(arscEntry, 'MAX_ARSC_BYTES');
       const table = parseArsc(bytes, `${zip.path}!/resources.arsc`);
-      onArsc({ bytes, table });
+      onArsc(table);
       return table;
     }, null)
     : null;

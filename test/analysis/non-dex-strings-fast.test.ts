@@ -248,7 +248,7 @@ test('corpus APKs: the same endpoints and anomalies as the plain scan, with and 
     const z = await open();
     const e = z.find('resources.arsc');
     let arsc = null;
-    if (e) try { const bytes = await z.read(e, 'MAX_ARSC_BYTES'); arsc = { bytes, table: parseArsc(bytes, `${z.path}!/resources.arsc`) }; } catch { /* scanned as before */ }
+    if (e) try { arsc = parseArsc(await z.read(e, 'MAX_ARSC_BYTES'), `${z.path}!/resources.arsc`); } catch { /* scanned as before */ }
     const a2: Anomaly[] = [];
     assert.deepEqual(await apkNonDexEndpoints(z, a2, arsc), ref, apk);
     assert.deepEqual(a2, want, apk);
