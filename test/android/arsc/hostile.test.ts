@@ -7,14 +7,10 @@ import { join } from 'node:path';
 import { apkEntry } from '../manifest/apk-entry.js';
 import { parseArsc } from '../../../src/android/arsc/index.js';
 import { isRomscanError } from '../../../src/io/errors/index.js';
+import { xorshift01 } from '../../helpers/xorshift.js';
 
 const APK_DIR = join(import.meta.dirname, '../../../../shared/corpus/apk');
 const SAMPLES = ['apkinspector-minimal_orig.apk', 'apktool-issue3705.apk', 'apktool-issue3366.apk', 'com.politedroid_4.apk'];
-
-function rng(seed: number) {
-  let x = seed || 1;
-  return () => { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; return (x >>> 0) / 0x1_0000_0000; };
-}
 
 /** Resource ids worth asking for: every (type, entry) the good table answers, plus some that it does not. */
 function probeIds(bytes: Uint8Array): number[] {
@@ -50,7 +46,7 @@ describe('resources.arsc does not crash or hang on hostile input', { skip: !exis
     });
     test(`bit flips of ${apk}!/resources.arsc`, () => {
       const ids = probeIds(good);
-      const r = rng(0xa5c ^ good.length);
+      const r = xorshift01(0xa5c ^ good.length);
       const tally = { ok: 0, error: 0 };
       for (let i = 0, n = good.length > 500_000 ? 40 : 150; i < n; i++) {
         const b = good.slice();

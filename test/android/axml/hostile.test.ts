@@ -7,15 +7,10 @@ import { join } from 'node:path';
 import { parseAxml } from '../../../src/android/axml/index.js';
 import { readManifest } from '../../../src/android/manifest/index.js';
 import { isRomscanError } from '../../../src/io/errors/index.js';
+import { xorshift01 } from '../../helpers/xorshift.js';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/axml');
 const SAMPLES = ['androguard/AndroidManifest.xml', 'androguard/AndroidManifestUTF8Strings.xml', 'androguard/AndroidManifestMaskingNamespace.xml', 'crafted/plain.axml', 'crafted/dummy-attributes.axml'];
-
-/** xorshift32: deterministic, so a failure names a reproducible case. */
-function rng(seed: number) {
-  let x = seed || 1;
-  return () => { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; return (x >>> 0) / 0x1_0000_0000; };
-}
 
 function run(bytes: Uint8Array, what: string): 'ok' | 'error' {
   const t0 = performance.now();
@@ -42,7 +37,7 @@ describe('AXML does not crash or hang on hostile input', () => {
       assert.ok(tally.ok + tally.error > 0);
     });
     test(`bit flips of ${name}`, () => {
-      const r = rng(0x5eed ^ good.length);
+      const r = xorshift01(0x5eed ^ good.length);
       const tally = { ok: 0, error: 0 };
       for (let i = 0; i < 400; i++) {
         const b = good.slice();
@@ -60,7 +55,7 @@ describe('AXML does not crash or hang on hostile input', () => {
     });
   }
   test('random garbage', () => {
-    const r = rng(42);
+    const r = xorshift01(42);
     for (let i = 0; i < 300; i++) {
       const b = new Uint8Array(Math.floor(r() * 512));
       for (let k = 0; k < b.length; k++) b[k] = Math.floor(r() * 256);

@@ -16,14 +16,10 @@ import type { Anomaly } from '../../../src/io/anomaly.js';
 import { openZip } from '../../../src/formats/zip/index.js';
 import { FileSource } from '../../../src/io/source.js';
 import { doc, el, stringPool, T, writeAxml, type WNode } from './axml-writer.js';
+import { xorshift01 } from '../../helpers/xorshift.js';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/axml');
 const APK_DIR = join(import.meta.dirname, '../../../../shared/corpus/apk');
-
-function rng(seed: number) {
-  let x = seed || 1;
-  return () => { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; return (x >>> 0) / 0x1_0000_0000; };
-}
 
 /** span and get agree on every index (and on some past the end); returns how many strings had a span. */
 function assertSpanMatchesGet(pool: StringPool, what: string): number {
@@ -51,7 +47,7 @@ describe('StringPool.span', () => {
       const good = stringPool(strings, utf8);
       assert.equal(assertSpanMatchesGet(parseStringPool(good, 0, good.length, 0, 'p', 'axml', []), 'clean'), strings.length);
       // Damage offsets, lengths and the header: span must still say what get says.
-      const next = rng(utf8 ? 7 : 11);
+      const next = xorshift01(utf8 ? 7 : 11);
       for (let k = 0; k < 400; k++) {
         const bytes = good.slice();
         for (let f = 0; f < 1 + Math.floor(next() * 4); f++) bytes[Math.floor(next() * bytes.length)] ^= 1 << Math.floor(next() * 8);

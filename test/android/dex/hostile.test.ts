@@ -8,6 +8,7 @@ import { collectCodeFacts } from '../../../src/analysis/code-facts.js';
 import { isRomscanError } from '../../../src/io/errors/index.js';
 import { buildContainer, sampleSpec } from './dex-builder.js';
 import { fixture, corpusEntry, hasTool } from './helpers.js';
+import { xorshift32 } from '../../helpers/xorshift.js';
 
 const WATCH = new Map([['android.telephony.TelephonyManager.getDeviceId', 'imei'], ['android.os.Build.SERIAL', 'serial']]);
 
@@ -25,19 +26,13 @@ function run(bytes: Uint8Array): string {
   }
 }
 
-/** xorshift32: deterministic "random" flips, so a failure reproduces. */
-function rng(seed: number) {
-  let x = seed >>> 0 || 1;
-  return () => { x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0; return x; };
-}
-
 function mutate(name: string, good: Uint8Array, flips: number, budgetMs: number) {
   const t0 = performance.now();
   const outcomes = new Map<string, number>();
   const count = (k: string) => outcomes.set(k, (outcomes.get(k) ?? 0) + 1);
   const step = Math.max(1, Math.floor(good.length / 400));
   for (let n = 0; n < good.length; n += step) count(run(good.subarray(0, n)));
-  const next = rng(0x5eed ^ good.length);
+  const next = xorshift32(0x5eed ^ good.length);
   for (let i = 0; i < flips; i++) {
     const b = good.slice();
     const k = 1 + (next() % 4);

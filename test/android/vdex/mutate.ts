@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { isRomscanError } from '../../../src/io/errors/index.js';
 import { collectCodeFacts } from '../../../src/analysis/code-facts.js';
 import type { DexFile } from '../../../src/android/dex/dex-file.js';
+import { xorshift32 } from '../../helpers/xorshift.js';
 
 const WATCH = new Map([['android.telephony.TelephonyManager.getDeviceId', 'imei'], ['android.os.Build.SERIAL', 'serial']]);
 
@@ -20,12 +21,6 @@ export function run(parse: (b: Uint8Array) => DexFile[], bytes: Uint8Array): str
   }
 }
 
-/** xorshift32: deterministic flips, so a failure reproduces. */
-function rng(seed: number) {
-  let x = seed >>> 0 || 1;
-  return () => { x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0; return x; };
-}
-
 /**
  * `truncations` cut points spread over the file, then `flips` copies with 1–4 flipped bits;
  * half of the flips hit the first `hotBytes` (headers, section tables, id tables).
@@ -36,7 +31,7 @@ export function mutate(name: string, good: Uint8Array, parse: (b: Uint8Array) =>
   const count = (k: string) => outcomes.set(k, (outcomes.get(k) ?? 0) + 1);
   const step = Math.max(1, Math.floor(good.length / (opts.truncations ?? 300)));
   for (let n = 0; n < good.length; n += step) count(run(parse, good.slice(0, n)));
-  const next = rng(0x5eed ^ good.length);
+  const next = xorshift32(0x5eed ^ good.length);
   const hot = Math.min(good.length, opts.hotBytes ?? 0x400);
   for (let i = 0; i < opts.flips; i++) {
     const b = good.slice();

@@ -8,16 +8,12 @@ import { BufferSource } from '../../../src/io/source.js';
 import { isRomscanError } from '../../../src/io/errors/index.js';
 import { openZip } from '../../../src/formats/zip/open-zip.js';
 import { openZipContainer } from '../../../src/formats/zip/zip-container.js';
+import { xorshift32 } from '../../helpers/xorshift.js';
 
 const CORPUS = join(import.meta.dirname, '../../../../shared/corpus/apk');
 const SAMPLES = ['fdroid-urzip.apk', 'apksig-golden-aligned-v1v2v3-out.apk', 'apkinspector-eocd_at_offset_1026.apk'];
 /** Per-mutation time bound: real work is < 5 ms, so this only trips on a hang-like blowup. */
 const MAX_MS_PER_CASE = 1000;
-
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => { x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0; return x; };
-}
 
 /** Opens and reads everything; returns normally or throws only RomscanErrors. */
 async function exercise(bytes: Uint8Array, label: string): Promise<'ok' | 'typed-error'> {
@@ -58,7 +54,7 @@ describe('zip hostile input', { skip: existsSync(CORPUS) ? false : 'corpus not f
       for (let i = 1; i <= 100; i++) cuts.add(orig.length - i);
       for (const cut of cuts) counts[await exercise(orig.subarray(0, cut), `${name}[:${cut}]`)]++;
       // Bit flips: random over the file, then concentrated on the central directory and EOCD.
-      const next = rng(0x5eed ^ orig.length);
+      const next = xorshift32(0x5eed ^ orig.length);
       const eocd = Buffer.from(orig).lastIndexOf(Buffer.from('PK\x05\x06', 'latin1'));
       const cdOffset = new DataView(orig.buffer).getUint32(eocd + 16, true);
       for (let i = 0; i < 600; i++) {
