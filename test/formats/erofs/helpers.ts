@@ -44,16 +44,21 @@ export function textish(seed: number, n: number): Uint8Array {
   return new TextEncoder().encode(parts.join('')).subarray(0, n);
 }
 
+/** Writes `data` at `p` under `root`, creating the folders on the way. */
+function fileWriter(root: string): (p: string, data: Uint8Array | string) => void {
+  return (p, data) => {
+    mkdirSync(join(root, p, '..'), { recursive: true });
+    writeFileSync(join(root, p), data);
+  };
+}
+
 /**
  * A tree exercising every layout mkfs.erofs picks: empty, inline-tail, exactly one block,
  * multi-block, incompressible, compressible, long runs of zeros, a 4 KiB-aligned size,
  * many dirents (several directory blocks), long names, symlinks and a hard link.
  */
 export function makeErofsTree(root: string, scale = 1): void {
-  const w = (p: string, data: Uint8Array | string) => {
-    mkdirSync(join(root, p, '..'), { recursive: true });
-    writeFileSync(join(root, p), data);
-  };
+  const w = fileWriter(root);
   mkdirSync(join(root, 'empty-dir'), { recursive: true });
   w('empty.txt', '');
   w('small.txt', 'hello erofs\n');
@@ -136,10 +141,7 @@ export async function listContainer(c: Container, piece = 77_777): Promise<Map<s
 
 /** A small tree (~60 KB) for committed fixtures and hostile-input tests: every layout, little data. */
 export function makeSmallErofsTree(root: string): void {
-  const w = (p: string, data: Uint8Array | string) => {
-    mkdirSync(join(root, p, '..'), { recursive: true });
-    writeFileSync(join(root, p), data);
-  };
+  const w = fileWriter(root);
   mkdirSync(join(root, 'empty-dir'), { recursive: true });
   w('empty.txt', '');
   w('small.txt', 'hello erofs\n');
