@@ -4,6 +4,10 @@
 // graphs a rule searches need them (rules/link.ts orders what it visits by name). The plain
 // {nodes, edges} form (PackedCalls) crosses threads cheaply and is how every app's graph waits
 // for a ROM's rules.
+//
+// Names may also be left to the first use of `nodes`: building "com.a.B.m" for every method of
+// every app costs more than the few graphs a rule ever searches are worth (scan/apk-task.ts packs
+// a graph only when the app could link data to the network).
 
 export interface PackedCalls {
   /** Method names, unique. */
@@ -15,10 +19,18 @@ export interface PackedCalls {
 /** Adjacency in compressed form: the neighbours of id i are list[start[i] .. start[i + 1]), ascending, unique. */
 interface Adjacency { start: Int32Array; list: Int32Array }
 
+/** Names node arguments on demand (see CallGraphBuilder.lazyNode); must not fail. */
+export type NodeNamer = (arg: number) => string;
+
 /** Collects names and edges; `id` gives each distinct name the next id. */
 export class CallGraphBuilder {
   private readonly index = new Map<string, number>();
-  private readonly nodes: string[] = [];
+  /** A name, or null for a node named later by a namer. */
+  private readonly nodes: (string | null)[] = [];
+  /** For each node named later: its id, its namer's index and the namer's argument. */
+  private later = new Int32Array(48);
+  private laterCount = 0;
+  private readonly namers: NodeNamer[] = [];
   private edges = new Int32Array(64);
   private count = 0;
   private repeats = false;
@@ -39,6 +51,27 @@ export class CallGraphBuilder {
     return this.nodes.length - 1;
   }
 
+  /** Registers a namer for lazyNode; returns its handle. */
+  namer(f: NodeNamer): number {
+    this.namers.push(f);
+    return this.namers.length - 1;
+  }
+
+  /** Like node(), named `namers[namer](arg)` when the graph's names are first read. */
+  lazyNode(namer: number, arg: number): number {
+    this.repeats = true;
+    if (this.laterCount + 3 > this.later.length) {
+      const grown = new Int32Array(this.later.length * 2);
+      grown.set(this.later);
+      this.later = grown;
+    }
+    this.later[this.laterCount++] = this.nodes.length;
+    this.later[this.laterCount++] = namer;
+    this.later[this.laterCount++] = arg;
+    this.nodes.push(null);
+    return this.nodes.length - 1;
+  }
+
   add(from: number, to: number): void {
     if (this.count + 2 > this.edges.length) {
       const grown = new Int32Array(this.edges.length * 2);
@@ -51,7 +84,16 @@ export class CallGraphBuilder {
 
   build(): CallGraph {
     if (!this.count) return CallGraph.EMPTY;
-    const g = new CallGraph(this.nodes, this.edges.slice(0, this.count));
+    const edges = this.edges.slice(0, this.count);
+    if (this.laterCount) {
+      const { nodes, namers } = this;
+      const later = this.later.subarray(0, this.laterCount);
+      return new CallGraph(() => {
+        for (let k = 0; k < later.length; k += 3) nodes[later[k]] = namers[later[k + 1]](later[k + 2]);
+        return nodes as string[];
+      }, edges, nodes.length);
+    }
+    const g = new CallGraph(this.nodes as string[], edges);
     return this.repeats ? g : g.searchable();
   }
 }
@@ -63,9 +105,24 @@ export class CallGraph implements PackedCalls {
   private in: Adjacency | null = null;
   private index: Map<string, number> | null = null;
   private unique: CallGraph | null = null;
+  private names: string[] | null;
+  private nameAll: (() => string[]) | null;
+  readonly size: number;
 
-  /** `edges` index into `nodes`; a name may repeat until searchable() merges it. */
-  constructor(readonly nodes: string[], readonly edges: Int32Array) {}
+  /**
+   * `edges` index into the names; a name may repeat until searchable() merges it. Names given
+   * as a function are built on first use of `nodes` (`size` is then their count).
+   */
+  constructor(names: string[] | (() => string[]), readonly edges: Int32Array, size?: number) {
+    this.names = typeof names === 'function' ? null : names;
+    this.nameAll = typeof names === 'function' ? names : null;
+    this.size = this.names ? this.names.length : size!;
+  }
+
+  get nodes(): string[] {
+    if (this.names === null) { this.names = this.nameAll!(); this.nameAll = null; }
+    return this.names;
+  }
 
   static from(packed: PackedCalls): CallGraph {
     return packed.edges.length ? new CallGraph(packed.nodes, packed.edges) : CallGraph.EMPTY;
@@ -81,23 +138,22 @@ export class CallGraph implements PackedCalls {
   /** The plain form for postMessage (a class instance would arrive without its methods). */
   pack(): PackedCalls { return { nodes: this.nodes, edges: this.edges }; }
 
-  get size(): number { return this.nodes.length; }
-
   /**
    * The graph with each name once (a repeated name's edges merged into one node): the form
    * idOf, callees and callers answer for. Itself when no name repeats.
    */
   searchable(): CallGraph {
     if (this.unique) return this.unique;
+    const nodes = this.nodes;
     const index = new Map<string, number>();
     const names: string[] = [];
-    const canonical = new Int32Array(this.nodes.length);
-    for (let i = 0; i < this.nodes.length; i++) {
-      let c = index.get(this.nodes[i]);
-      if (c === undefined) { c = names.length; names.push(this.nodes[i]); index.set(this.nodes[i], c); }
+    const canonical = new Int32Array(nodes.length);
+    for (let i = 0; i < nodes.length; i++) {
+      let c = index.get(nodes[i]);
+      if (c === undefined) { c = names.length; names.push(nodes[i]); index.set(nodes[i], c); }
       canonical[i] = c;
     }
-    const g = names.length === this.nodes.length ? this : new CallGraph(names, this.edges.map((id) => canonical[id]));
+    const g = names.length === nodes.length ? this : new CallGraph(names, this.edges.map((id) => canonical[id]));
     g.index = index;
     g.unique = g;
     return (this.unique = g);
@@ -110,21 +166,46 @@ export class CallGraph implements PackedCalls {
   }
 
   /** Ids this method calls, ascending (on a searchable() graph). */
-  callees(id: number): Int32Array { return neighbours(this.out ??= adjacency(this.nodes.length, this.edges, 0), id); }
+  callees(id: number): Int32Array { return neighbours(this.out ??= adjacency(this.size, this.edges, 0), id); }
   /** Ids that call this method, ascending; calls of a method to itself are left out. */
-  callers(id: number): Int32Array { return neighbours(this.in ??= adjacency(this.nodes.length, this.edges, 1, true), id); }
+  callers(id: number): Int32Array { return neighbours(this.in ??= adjacency(this.size, this.edges, 1, true), id); }
 
   /** This graph plus some caller → callee name pairs (e.g. hops the framework makes). */
   withPairs(extra: readonly (readonly [string, string])[]): CallGraph {
     if (!extra.length) return this;
-    return CallGraph.fromPairs([...this.namedPairs(), ...extra]);
+    const names: string[] = [];
+    const edges = new Int32Array(2 * extra.length);
+    extra.forEach(([from, to], k) => { edges[2 * k] = names.push(from) - 1; edges[2 * k + 1] = names.push(to) - 1; });
+    return this.plus(names, edges);
   }
 
   /** The union of two graphs (an app's dex and its odex/vdex code). */
   merge(other: CallGraph): CallGraph {
     if (!other.edges.length) return this;
     if (!this.edges.length) return other;
-    return CallGraph.fromPairs([...this.namedPairs(), ...other.namedPairs()]);
+    return this.plus(other.nodes, other.edges);
+  }
+
+  /**
+   * This graph's edges followed by `edges` (indices into `names`, which may repeat), as one
+   * searchable graph: names new to this graph get the next ids.
+   */
+  private plus(names: string[], edges: Int32Array): CallGraph {
+    const base = this.searchable();
+    const all = base.nodes.slice();
+    const index = new Map(base.index!);
+    const ids = names.map((n) => {
+      let i = index.get(n);
+      if (i === undefined) { i = all.length; all.push(n); index.set(n, i); }
+      return i;
+    });
+    const joined = new Int32Array(base.edges.length + edges.length);
+    joined.set(base.edges);
+    for (let k = 0; k < edges.length; k++) joined[base.edges.length + k] = ids[edges[k]];
+    const g = new CallGraph(all, joined);
+    g.index = index;
+    g.unique = g;
+    return g;
   }
 
   /**
@@ -142,9 +223,6 @@ export class CallGraph implements PackedCalls {
     return b.build();
   }
 
-  private *namedPairs(): Generator<[string, string]> {
-    for (let k = 0; k + 1 < this.edges.length; k += 2) yield [this.nodes[this.edges[k]], this.nodes[this.edges[k + 1]]];
-  }
 }
 
 function neighbours(adj: Adjacency, id: number): Int32Array {
@@ -168,8 +246,10 @@ function adjacency(count: number, edges: Int32Array, key: 0 | 1, noSelf = false)
   let w = 0;
   for (let i = 0; i < count; i++) {
     start[i] = w;
+    const from = fill[i], to = fill[i + 1];
+    if (to - from === 1) { raw[w++] = raw[from]; continue; } // most methods have one neighbour or none
     let prev = -1;
-    for (const v of raw.subarray(fill[i], fill[i + 1]).sort()) if (v !== prev) raw[w++] = prev = v;
+    if (to - from > 1) for (const v of raw.subarray(from, to).sort()) if (v !== prev) raw[w++] = prev = v;
   }
   start[count] = w;
   return { start, list: raw.subarray(0, w) };

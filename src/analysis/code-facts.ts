@@ -188,10 +188,18 @@ class DexWalk {
    * The app's own methods are named "owner.name" in the call graph. Overloads share the name,
    * and method_ids sorts them next to each other (by class, name, proto), so the name is built
    * once per run of such ids: nameGroup[i] is the first id of i's run, plus 1 (0 = not known
-   * yet), and groupName[g] the name of run g (undefined: not the app's, or not resolved yet).
+   * yet), and groupName[g] the name of run g (undefined: not the app's, not resolved yet, or
+   * left to the graph: see lazyName).
    */
   private readonly nameGroup: Int32Array;
   private readonly groupName: (string | undefined)[];
+  /**
+   * Per name group: a method id plus 1 whose name memberName can build from the bytes; the graph
+   * builds it only if its names are ever read (0 = named by groupName).
+   */
+  private readonly lazyName: Int32Array;
+  /** Per name group: its node in the app's graph, plus 1 (0 = none yet). */
+  private readonly groupNode: Int32Array;
   /** Per method_ids index: its name group plus 1 when the method is the app's own, else 0. */
   private readonly internalGroup: Int32Array;
   /**
@@ -230,13 +238,15 @@ class DexWalk {
     for (const cd of d.classes) if (cd.classIdx < this.typeCount) this.internalByType[cd.classIdx] = 1;
     // Per-index state lives in one zeroed scratch block (see takeScratch).
     const m = d.methods;
-    const scratch = takeScratch(5 * m + d.fields);
+    const scratch = takeScratch(7 * m + d.fields);
     this.methodState = scratch.subarray(0, m);
     this.nameGroup = scratch.subarray(m, 2 * m);
     this.internalGroup = scratch.subarray(2 * m, 3 * m);
     this.callerIdByGroup = scratch.subarray(3 * m, 4 * m);
     this.lastCaller = scratch.subarray(4 * m, 5 * m);
-    this.fieldState = scratch.subarray(5 * m);
+    this.lazyName = scratch.subarray(5 * m, 6 * m);
+    this.groupNode = scratch.subarray(6 * m, 7 * m);
+    this.fieldState = scratch.subarray(7 * m);
     this.groupName = new Array(m);
     this.cursor = d.codeCursor();
   }
@@ -364,7 +374,10 @@ class DexWalk {
     } else if (internal === 1) {
       // The app's own method, not watched: its call-graph name, from the bytes when it can be.
       const g = this.groupOf(idx);
-      this.groupName[g] ??= memberName(d, this.spans, classIdx, nameIdx) ?? `${owner ?? this.dottedType(classIdx)}.${d.methodName(idx)}`;
+      if (this.groupName[g] === undefined && this.lazyName[g] === 0) {
+        if (fitsMemberName(d, this.spans, classIdx, nameIdx)) this.lazyName[g] = idx + 1;
+        else this.groupName[g] = `${owner ?? this.dottedType(classIdx)}.${d.methodName(idx)}`;
+      }
       this.internalGroup[idx] = g + 1;
     }
     return st;
@@ -450,7 +463,11 @@ class DexWalk {
         id = this.callerNames.length;
         this.callerIdByGroup[g] = id + 1;
         // Equal to the callee name of the group: "dotted class.name" either way.
-        this.callerNames.push(this.groupName[g] ??= memberName(d, this.spans, cd.classIdx, d.methodNameIdx(methodIdx)) ?? `${this.classNames[cd.index]}.${cursor.name()}`);
+        if (this.groupName[g] === undefined && this.lazyName[g] === 0) {
+          if (fitsMemberName(d, this.spans, cd.classIdx, d.methodNameIdx(methodIdx))) this.lazyName[g] = methodIdx + 1;
+          else this.groupName[g] = `${this.classNames[cd.index]}.${cursor.name()}`;
+        }
+        this.callerNames.push(''); // named by its group
         this.callerGroups.push(g);
       }
       return id;
@@ -467,24 +484,32 @@ class DexWalk {
    * damaged dex's repeated name, is merged when the graph is searched (CallGraph.searchable).
    */
   private addEdges(): void {
-    const calls = this.app.calls;
-    const groupNode = new Map<number, number>();
-    const nodeOfGroup = (g: number): number => {
-      let n = groupNode.get(g);
-      if (n === undefined) groupNode.set(g, (n = calls.node(this.groupName[g]!)));
-      return n;
-    };
-    const callerNode = new Int32Array(this.callerNames.length).fill(-1);
     const pairs = this.edges.pairs;
-    for (let k = 0, n = 2 * this.edges.count; k < n; k += 2) {
+    const n = 2 * this.edges.count;
+    if (n === 0) return;
+    const { d, spans } = this;
+    const calls = this.app.calls;
+    const namer = calls.namer((idx) => memberName(d, spans, d.methodClassIdx(idx), d.methodNameIdx(idx)));
+    const callerNode = new Int32Array(this.callerNames.length).fill(-1);
+    for (let k = 0; k < n; k += 2) {
       const callerId = pairs[k];
       let from = callerNode[callerId];
       if (from < 0) {
         const g = this.callerGroups[callerId];
-        from = callerNode[callerId] = g >= 0 ? nodeOfGroup(g) : calls.node(this.callerNames[callerId]);
+        from = callerNode[callerId] = g >= 0 ? this.nodeOfGroup(g, namer) : calls.node(this.callerNames[callerId]);
       }
-      calls.add(from, nodeOfGroup(pairs[k + 1]));
+      calls.add(from, this.nodeOfGroup(pairs[k + 1], namer));
     }
+  }
+
+  private nodeOfGroup(g: number, namer: number): number {
+    let node = this.groupNode[g] - 1;
+    if (node < 0) {
+      const name = this.groupName[g];
+      node = name !== undefined ? this.app.calls.node(name) : this.app.calls.lazyNode(namer, this.lazyName[g] - 1);
+      this.groupNode[g] = node + 1;
+    }
+    return node;
   }
 }
 
@@ -539,7 +564,7 @@ let scratchInts = new Int32Array(0);
  * `length` zeroed ints from one block kept between calls: the per-index state of a dex (five
  * arrays over method_ids) would otherwise be allocated and zeroed afresh for every dex of every
  * app. collectCodeFacts is synchronous, so one block serves every call; it keeps the size of
- * the largest dex seen (5 × method_ids + field_ids ints, at most a few MB).
+ * the largest dex seen (7 × method_ids + field_ids ints, at most a few MB).
  */
 function takeScratch(length: number): Int32Array {
   if (scratchInts.length < length) scratchInts = new Int32Array(Math.max(length, 2 * scratchInts.length));
@@ -553,18 +578,26 @@ const memberScratch = Buffer.allocUnsafe(4096);
 type Latin1Slicer = { latin1Slice(start: number, end: number): string };
 
 /**
- * `${descriptorToDotted(typeName(typeIdx))}.${string(nameIdx)}` built from the dex bytes in one
- * decode, when the descriptor ("L...;") and the name are plain ASCII strings (scanStrings spans);
- * undefined otherwise (the caller builds it from strings). Decoding the name, concatenating and
- * flattening the result for hashing would each allocate; this allocates once.
+ * Whether memberName can build the name from the dex bytes: the descriptor ("L...;") and the
+ * name are plain ASCII strings (scanStrings spans) and fit the scratch space. Then the name is
+ * `${descriptorToDotted(typeName(typeIdx))}.${string(nameIdx)}`, as decoding would build it.
  */
-function memberName(d: DexFile, spans: StringSpans, typeIdx: number, nameIdx: number): string | undefined {
+function fitsMemberName(d: DexFile, spans: StringSpans, typeIdx: number, nameIdx: number): boolean {
   const descIdx = d.typeDescriptorIdx(typeIdx);
-  if (!(descIdx >= 0 && descIdx < d.strings && nameIdx >= 0 && nameIdx < d.strings)) return undefined;
+  if (!(descIdx >= 0 && descIdx < d.strings && nameIdx >= 0 && nameIdx < d.strings)) return false;
   const dp = spans.pos[descIdx], dl = spans.length[descIdx], np = spans.pos[nameIdx], nl = spans.length[nameIdx];
-  if (dp < 0 || np < 0 || dl < 2 || dl - 1 + nl > memberScratch.length) return undefined;
+  if (dp < 0 || np < 0 || dl < 2 || dl - 1 + nl > memberScratch.length) return false;
+  return d.bytes[dp] === 0x4c /* L */ && d.bytes[dp + dl - 1] === 0x3b /* ; */;
+}
+
+/**
+ * The "dotted.Class.name" of a type and a method name that fitsMemberName accepted, built from
+ * the bytes in one decode (decoding the name, concatenating and flattening would each allocate).
+ */
+function memberName(d: DexFile, spans: StringSpans, typeIdx: number, nameIdx: number): string {
+  const descIdx = d.typeDescriptorIdx(typeIdx);
+  const dp = spans.pos[descIdx], dl = spans.length[descIdx], np = spans.pos[nameIdx], nl = spans.length[nameIdx];
   const b = d.bytes;
-  if (b[dp] !== 0x4c /* L */ || b[dp + dl - 1] !== 0x3b /* ; */) return undefined;
   const out = memberScratch;
   let n = 0;
   for (let k = dp + 1, end = dp + dl - 1; k < end; k++) { const c = b[k]; out[n++] = c === 0x2f ? 0x2e : c; }

@@ -5,6 +5,7 @@ import type { AppReport, CodeLocation, Finding, Severity } from '../report/model
 import { classifyEndpoint, type EndpointInfo } from './endpoints.js';
 import { findEntryPath, findLink, outerClass, splitKey, type Link, type Site } from './link.js';
 import { shiftSeverity } from './severity.js';
+import { SYSTEM_UIDS, isSystemUid, mayLinkDataToNetwork } from './app-traits.js';
 import type { CallGraph } from '../analysis/call-graph.js';
 import { stringCategory, type ApiCategory, type Signatures } from './signatures.js';
 
@@ -16,12 +17,6 @@ export interface AppContext {
   /** The app was found inside a firmware image (pre-installed), not scanned on its own. */
   inFirmware: boolean;
 }
-
-/** Shared user ids that only platform-signed system code can join. */
-export const SYSTEM_UIDS = new Set([
-  'android.uid.system', 'android.uid.phone', 'android.uid.nfc', 'android.uid.bluetooth', 'android.uid.shell',
-  'android.uid.log', 'android.uid.networkstack', 'android.uid.se', 'android.uid.systemui',
-]);
 
 /** Evidence lists are capped so one noisy app does not flood a report. */
 const MAX_EVIDENCE_SITES = 6;
@@ -58,10 +53,6 @@ function sortUnique(xs: Iterable<string>): string[] {
 
 function capList(lines: string[], max = MAX_EVIDENCE_SITES): string[] {
   return lines.length <= max ? lines : [...lines.slice(0, max), `… and ${lines.length - max} more`];
-}
-
-export function isSystemUid(app: AppReport): boolean {
-  return app.sharedUserId !== null && SYSTEM_UIDS.has(app.sharedUserId);
 }
 
 /** Human words for how much power an app has, for evidence. Empty when it has none. */
@@ -219,6 +210,7 @@ export function bridgedCalls(app: AppReport, ctx: AppContext): CallGraph {
 }
 
 function phoneHome(app: AppReport, ctx: AppContext, sigs: Signatures, sites: Sites, eps: EndpointInfo[]): Finding[] {
+  if (!mayLinkDataToNetwork(app)) return [];
   const remote = eps.filter((e) => e.remote);
   const smsEps = eps.filter((e) => e.sms);
   const requested = new Set(app.permissions.requested);

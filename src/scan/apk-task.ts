@@ -11,6 +11,7 @@ import { CallGraph, type PackedCalls } from '../analysis/call-graph.js';
 import type { AppReport } from '../report/model.js';
 import { smsEndpointsFromCode } from '../analysis/sms-numbers.js';
 import { mergeEndpoints } from './merge-code-facts.js';
+import { mayLinkDataToNetwork } from '../rules/app-traits.js';
 
 export interface ApkTask {
   kind: 'apk' | 'jar' | 'vdex' | 'odex';
@@ -49,12 +50,12 @@ export async function runApkTask(task: ApkTask): Promise<TaskResult> {
 }
 
 /**
- * The call graph only serves to link identifier reads to network code (rules/link.ts), so an app
- * with no watched API use or no endpoint does not need it; the rest is packed. A whole-ROM scan
- * holds every app's graph until the ROM-level facts (platform key, grants) are known.
+ * The call graph only serves to link data reads to network code (rules/link.ts), so only the
+ * graph of an app that could link them is named and packed. A whole-ROM scan holds every such
+ * graph until the ROM-level facts (platform key, grants) are known.
  */
 export function toAppResult({ app, context }: ApkAnalysis): AppResult {
-  const needed = app.apis.length > 0 && app.endpoints.length > 0;
+  const needed = mayLinkDataToNetwork(app);
   return { kind: 'app', app, classNames: context.classNames, inFirmware: context.inFirmware, calls: (needed ? context.calls : CallGraph.EMPTY).pack() };
 }
 

@@ -54,3 +54,34 @@ test('names added without lookup are merged when the graph is searched', () => {
   const packed = CallGraph.from(structuredClone(raw.pack())).searchable();
   assert.deepEqual(packed.nodes, g.nodes, 'repeats survive packing and merge on the other side');
 });
+
+test('lazily named nodes are named on the first read of the names, once', () => {
+  const b = new CallGraphBuilder();
+  const calls: number[] = [];
+  const namer = b.namer((arg) => { calls.push(arg); return `p.M.m${arg}`; });
+  const x = b.lazyNode(namer, 7), y = b.node('p.N.n'), z = b.lazyNode(namer, 7);
+  b.add(x, y);
+  b.add(y, z);
+  const g = b.build();
+  assert.equal(g.size, 3);
+  assert.equal(g.edges.length, 4);
+  assert.deepEqual(calls, [], 'nothing named before the names are read');
+  assert.deepEqual(g.nodes, ['p.M.m7', 'p.N.n', 'p.M.m7']);
+  assert.deepEqual(calls, [7, 7]);
+  g.pack();
+  assert.equal(calls.length, 2, 'named once');
+  const s = g.searchable();
+  assert.deepEqual(names(s, s.callees(s.idOf('p.N.n'))), ['p.M.m7'], 'repeats merge as for named nodes');
+});
+
+test('pairs added to a graph with repeated names keep every edge', () => {
+  const b = new CallGraphBuilder();
+  const a1 = b.node('p.A.x'), c = b.node('p.C.z'), a2 = b.node('p.A.x');
+  b.add(a1, c);
+  b.add(c, a2);
+  const w = b.build().withPairs([['p.A.x', 'q.P.query'], ['q.P.query', 'p.C.z']]);
+  assert.deepEqual(names(w, w.callees(w.idOf('p.A.x'))), ['p.C.z', 'q.P.query']);
+  assert.deepEqual(names(w, w.callers(w.idOf('p.C.z'))), ['p.A.x', 'q.P.query']);
+  assert.equal(w.searchable(), w, 'already searchable');
+  assert.deepEqual([...w.nodes].sort(), ['p.A.x', 'p.C.z', 'q.P.query']);
+});

@@ -2,6 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { evaluateApp, type AppContext } from '../../src/rules/evaluate-app.js';
 import { findLink, outerClass } from '../../src/rules/link.js';
+import { mayLinkDataToNetwork } from '../../src/rules/app-traits.js';
 import { atOrAbove, maxSeverity } from '../../src/rules/severity.js';
 import { loadSignatures } from '../../src/rules/signatures.js';
 import type { Finding } from '../../src/report/model.js';
@@ -110,6 +111,29 @@ describe('phone-home rule', () => {
     const fs = evaluateApp(app, ctx({ inFirmware: false }), sigs);
     assert.equal(rule(fs, 'phone-home'), undefined);
     assert.deepEqual(rule(fs, 'reads-personal-data')!.severity, 'info');
+  });
+});
+
+describe('mayLinkDataToNetwork: the precondition of phone-home the analysis reads', () => {
+  const perms = (requested: string[]) => ({ requested, declared: [] });
+  const net = { api: 'java.net.URL.openConnection', category: 'network', locations: [] };
+  const imei = { api: 'android.telephony.TelephonyManager.getImei', category: 'imei', locations: [] };
+  const ordinary = { sharedUserId: null };
+
+  test('needs a way to send, an endpoint and an API use that is not network I/O', () => {
+    assert.equal(mayLinkDataToNetwork(activationApp()), true);
+    assert.equal(mayLinkDataToNetwork(activationApp({ ...ordinary, permissions: perms([]) })), false);
+    assert.equal(mayLinkDataToNetwork(activationApp({ ...ordinary, permissions: perms(['android.permission.SEND_SMS']) })), true);
+    assert.equal(mayLinkDataToNetwork(activationApp({ permissions: perms([]) })), true, 'a system uid may send without asking');
+    assert.equal(mayLinkDataToNetwork(activationApp({ endpoints: [] })), false);
+    assert.equal(mayLinkDataToNetwork(activationApp({ apis: [net] })), false);
+    assert.equal(mayLinkDataToNetwork(activationApp({ apis: [net, imei] })), true);
+  });
+
+  test('an app that reads identifiers and holds an endpoint but cannot send gets no phone-home finding', () => {
+    const app = activationApp({ ...ordinary, permissions: perms(['android.permission.READ_PRIVILEGED_PHONE_STATE']) });
+    assert.equal(mayLinkDataToNetwork(app), false);
+    assert.equal(rule(evaluateApp(app, ctx(), sigs), 'phone-home'), undefined);
   });
 });
 
