@@ -2,7 +2,7 @@
 // self time, named file:function:line with paths relative to the project, so a hotspot can be
 // handed to the owner of that file. Several profiles (main thread + workers) are merged.
 import { readFileSync } from 'node:fs';
-import { relative } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 interface CallFrame { functionName: string; url: string; lineNumber: number; columnNumber: number }
@@ -16,18 +16,19 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
-/** Per generated line, the [generatedColumn, sourceLine] segments of a source map v3, in column order. */
+/** Per generated line, the [generatedColumn, source index, sourceLine] segments of a source map v3, in column order. */
 type LineMap = number[][][];
+interface SourceMap { lines: LineMap; sources: string[] }
 
-function decodeSourceMap(mapFile: string): LineMap | null {
-  let map: { mappings: string };
+function decodeSourceMap(mapFile: string): SourceMap | null {
+  let map: { mappings: string; sources: string[] };
   try {
     map = JSON.parse(readFileSync(mapFile, 'utf8'));
   } catch {
     return null;
   }
   const lines: LineMap = [];
-  let srcLine = 0;
+  let src = 0, srcLine = 0;
   for (const lineText of map.mappings.split(';')) {
     const segs: number[][] = [];
     let col = 0;
@@ -44,23 +45,25 @@ function decodeSourceMap(mapFile: string): LineMap | null {
       }
       col += vals[0];
       // Fields are deltas: [column, source index, source line, source column, name?].
-      if (vals.length >= 4) { srcLine += vals[2]; segs.push([col, srcLine]); }
+      if (vals.length >= 4) { src += vals[1]; srcLine += vals[2]; segs.push([col, src, srcLine]); }
     }
     lines.push(segs);
   }
-  return lines;
+  // Sources are relative to the map's folder (a bundle maps to many of them).
+  return { lines, sources: map.sources.map((s) => resolve(dirname(mapFile), s)) };
 }
 
-const mapCache = new Map<string, LineMap | null>();
+const mapCache = new Map<string, SourceMap | null>();
 
-/** Original source line (1-based) of a generated position, when the built file has a source map. */
-function originalLine(jsFile: string, line0: number, col0: number): number | null {
+/** Original source file (absolute) and line (1-based) of a generated position, when the built file has a source map. */
+function originalPosition(jsFile: string, line0: number, col0: number): { file: string; line: number } | null {
   if (!mapCache.has(jsFile)) mapCache.set(jsFile, decodeSourceMap(`${jsFile}.map`));
-  const segs = mapCache.get(jsFile)?.[line0];
-  if (!segs?.length) return null;
+  const map = mapCache.get(jsFile);
+  const segs = map?.lines[line0];
+  if (!map || !segs?.length) return null;
   let best = segs[0];
   for (const sg of segs) if (sg[0] <= col0) best = sg;
-  return best[1] + 1;
+  return { file: map.sources[best[1]], line: best[2] + 1 };
 }
 
 const BUILD_DIR = /^bench\/work\/romscan\/dist\//;
@@ -74,8 +77,8 @@ function frameName(cf: CallFrame, root: string): string {
     file = file.replace(/^.*node_modules\//, 'node_modules/');
   } else if (BUILD_DIR.test(file)) {
     // The bench's own build: name the source file and line the owner edits.
-    file = file.replace(BUILD_DIR, 'src/').replace(/\.js$/, '.ts');
-    line = originalLine(abs, cf.lineNumber, cf.columnNumber) ?? line;
+    const at = originalPosition(abs, cf.lineNumber, cf.columnNumber);
+    if (at) { file = relative(root, at.file); line = at.line; }
   }
   return `${file}:${cf.functionName || '(anonymous)'}:${line}`;
 }

@@ -3,7 +3,7 @@
 // 2 usage error or unreadable input — one line on stderr, never a stack trace.
 import { Command, CommanderError } from 'commander';
 import { isRomscanError } from '../io/errors/index.js';
-import { TOOL_VERSION } from '../version.js';
+import { TOOL_VERSION } from '../report/version.js';
 import { registerScan } from './commands/scan.js';
 import { registerExtract } from './commands/extract.js';
 import { registerDiff } from './commands/diff.js';

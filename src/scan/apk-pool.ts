@@ -14,10 +14,12 @@ export class ApkPool {
   constructor(jobs: number) {
     this.maxInFlight = Math.max(1, jobs) * 2;
     // The worker is the same module flavour as this file: .ts under tsx (tests), .js when built.
+    // Its path is taken from the package root's subfolders, since the build bundles this module
+    // into dist/cli/ or dist/chunks/ (every module and bundle sits two folders below the root).
     const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
     // piscina is loaded only when there are workers to run (one job runs inline, the default on 2 cores).
     this.pool = jobs > 1
-      ? new (createRequire(import.meta.url)('piscina') as typeof import('piscina')).Piscina({ filename: fileURLToPath(new URL(`./apk-worker${ext}`, import.meta.url)), maxThreads: jobs, minThreads: jobs, idleTimeout: 1000 })
+      ? new (createRequire(import.meta.url)('piscina') as typeof import('piscina')).Piscina({ filename: fileURLToPath(new URL(`../scan/apk-worker${ext}`, import.meta.url)), maxThreads: jobs, minThreads: jobs, idleTimeout: 1000 })
       : null;
   }
 

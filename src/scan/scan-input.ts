@@ -19,7 +19,7 @@ import { evasionFindings } from '../rules/evasion.js';
 import { evaluateFirmware } from '../rules/evaluate-firmware.js';
 import type { AppReport, Endpoint, Report } from '../report/model.js';
 import { SCHEMA_VERSION } from '../report/model.js';
-import { TOOL_VERSION } from '../version.js';
+import { TOOL_VERSION } from '../report/version.js';
 import { analyzeApk } from './analyze-apk.js';
 import { ApkPool } from './apk-pool.js';
 import { toAppResult, type AppResult, type CodeResult, type TaskResult } from './apk-task.js';
