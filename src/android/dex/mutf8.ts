@@ -48,7 +48,29 @@ export function decodeMutf8(bytes: Uint8Array, pos: number, limit: number): Mutf
   if (i >= limit) {
     return { value: decodeAscii(bytes, pos, limit), flags: MUTF8_UNTERMINATED, end: limit };
   }
-  return decodeSlow(bytes, pos, i, limit);
+  return decodeStandard(bytes, pos, i, limit) ?? decodeSlow(bytes, pos, i, limit);
+}
+
+/** Strict UTF-8 that keeps a leading U+FEFF (a BOM is a character of the string here). */
+const utf8Strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * Most non-ASCII dex strings are also plain UTF-8 (no encoded NUL, no surrogate halves, nothing
+ * overlong or malformed): those decode to the same units natively. Returns undefined for the
+ * rest, including terminated-later and 4-byte forms whose flags decodeSlow reports.
+ */
+function decodeStandard(bytes: Uint8Array, pos: number, from: number, limit: number): Mutf8Result | undefined {
+  let nul = from;
+  while (nul < limit && bytes[nul] !== 0) {
+    if (bytes[nul] >= 0xf0) return undefined;
+    nul++;
+  }
+  if (nul >= limit) return undefined;
+  try {
+    return { value: utf8Strict.decode(bytes.subarray(pos, nul)), flags: MUTF8_OK, end: nul };
+  } catch {
+    return undefined; // C0 80, encoded surrogates, overlong or malformed forms: not UTF-8
+  }
 }
 
 function decodeSlow(bytes: Uint8Array, pos: number, asciiEnd: number, limit: number): Mutf8Result {

@@ -23,9 +23,10 @@ interface ByteSource {
 interface SeekBzip {
   decode(input: ByteSource, output: ByteSink, multistream?: boolean): unknown;
 }
-// Both are CommonJS without ESM named exports; seek-bzip ships no types.
-const Bunzip = require('seek-bzip') as SeekBzip;
-const { XzReadableStream } = require('xz-decompress') as typeof import('xz-decompress');
+// Both are CommonJS without ESM named exports; seek-bzip ships no types. Loaded on first use:
+// most scans meet no payload.bin, and xz-decompress pulls in web streams and its WASM at load.
+let bunzip: SeekBzip | undefined;
+let xz: typeof import('xz-decompress') | undefined;
 
 /** Thrown inside a decoder's callback when output passes the bound; rethrown as FormatError. */
 class OutputOverrun extends Error {}
@@ -65,7 +66,7 @@ export function decodeBzip2(data: Uint8Array, max: number, offset: number, path:
   };
   try {
     // Not multistream: delta_generator writes one bzip2 stream per operation.
-    Bunzip.decode(input, sink, false);
+    (bunzip ??= require('seek-bzip') as SeekBzip).decode(input, sink, false);
   } catch (e) {
     throw translate(e, 'bzip2', max, offset, path);
   }
@@ -114,7 +115,7 @@ export async function decodeXz(data: Uint8Array, max: number, offset: number, pa
   const out = new Uint8Array(max);
   let pos = 0;
   const input = new Blob([data]).stream();
-  const reader = new XzReadableStream(input).getReader();
+  const reader = new (xz ??= require('xz-decompress') as typeof import('xz-decompress')).XzReadableStream(input).getReader();
   try {
     // Bounded: every chunk adds bytes and we stop once past `max`.
     for (;;) {

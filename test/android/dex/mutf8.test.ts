@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeMutf8, MUTF8_OK, MUTF8_MALFORMED, MUTF8_FOUR_BYTE, MUTF8_UNTERMINATED } from '../../../src/android/dex/mutf8.js';
 import { encodeMutf8 } from './dex-builder.js';
+import { xorshift32 } from '../../helpers/xorshift.js';
 
 const dec = (bytes: number[]) => decodeMutf8(Uint8Array.from(bytes), 0, bytes.length);
 
@@ -36,4 +37,16 @@ test('malformed and unterminated input decode to U+FFFD with flags, never throw'
 test('long non-ASCII strings decode in chunks', () => {
   const s = '\u00e9'.repeat(20000) + 'x';
   assert.equal(dec([...encodeMutf8(s), 0]).value, s);
+});
+
+test('strings that are also plain UTF-8 (decoded natively) and those that are not decode alike', () => {
+  assert.deepEqual(dec([0xef, 0xbb, 0xbf, 0x61, 0]), { value: '\ufeffa', flags: MUTF8_OK, end: 4 }, 'a leading U+FEFF is kept');
+  const pool = ['a', 'Z', '/', '\u00e9', '\u4e2d', '\ufeff', '\u0000', '\ud83d\ude00', '\u07ff', '\u0800', '\uffff'];
+  const next = xorshift32(7);
+  for (let n = 0; n < 500; n++) {
+    let s = '';
+    for (let k = next() % 12; k > 0; k--) s += pool[next() % pool.length];
+    const bytes = [...encodeMutf8(s), 0];
+    assert.deepEqual(dec(bytes), { value: s, flags: MUTF8_OK, end: bytes.length - 1 }, JSON.stringify(s));
+  }
 });
