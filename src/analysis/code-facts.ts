@@ -527,8 +527,9 @@ function addStringWatch(w: StringWatch, key: string, category: string): void {
  * string, so only ASCII keys are kept.
  */
 class AsciiPrefixMatcher {
-  /** By first byte: [key bytes, whole-string match] of the keys starting with it. */
-  private readonly byFirst: [Uint8Array, boolean][][] = Array.from({ length: 256 }, () => []);
+  /** By first byte: the bytes of the keys starting with it, and whether each must match the whole string. */
+  private readonly keysByFirst: Uint8Array[][] = Array.from({ length: 256 }, () => []);
+  private readonly exactByFirst: boolean[][] = Array.from({ length: 256 }, () => []);
   /** A key or prefix "" matches every string. */
   private readonly matchesAll: boolean;
 
@@ -539,7 +540,8 @@ class AsciiPrefixMatcher {
       if (!/^[\x00-\x7f]*$/.test(key)) return;
       const bytes = new Uint8Array(key.length);
       for (let k = 0; k < key.length; k++) bytes[k] = key.charCodeAt(k);
-      this.byFirst[bytes[0]].push([bytes, exact]);
+      this.keysByFirst[bytes[0]].push(bytes);
+      this.exactByFirst[bytes[0]].push(exact);
     };
     for (const key of w.exact.keys()) add(key, true);
     for (const [prefix] of w.prefixes) add(prefix, false);
@@ -549,8 +551,11 @@ class AsciiPrefixMatcher {
   mayMatch(bytes: Uint8Array, pos: number, length: number): boolean {
     if (this.matchesAll) return true;
     if (length === 0) return false;
-    next: for (const [key, exact] of this.byFirst[bytes[pos]]) {
-      if (exact ? length !== key.length : length < key.length) continue;
+    // Indexed loops: this runs for every candidate string, and iterating pairs allocated.
+    const keys = this.keysByFirst[bytes[pos]], exact = this.exactByFirst[bytes[pos]];
+    next: for (let j = 0; j < keys.length; j++) {
+      const key = keys[j];
+      if (exact[j] ? length !== key.length : length < key.length) continue;
       for (let k = 1; k < key.length; k++) if (bytes[pos + k] !== key[k]) continue next;
       return true;
     }
@@ -651,7 +656,8 @@ class AsciiNameMatcher {
     if (length === 0 || (length <= 255 ? this.seen[(length << 8) | bytes[pos]] === 0 : !this.anyLong)) return false;
     const list = this.buckets.get((length << 8) | bytes[pos]);
     if (list === undefined) return false;
-    next: for (const name of list) {
+    next: for (let j = 0; j < list.length; j++) {
+      const name = list[j];
       for (let k = 1; k < length; k++) if (bytes[pos + k] !== name[k]) continue next;
       return true;
     }

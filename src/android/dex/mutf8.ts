@@ -73,47 +73,58 @@ function decodeStandard(bytes: Uint8Array, pos: number, from: number, limit: num
   }
 }
 
+/** UTF-16LE scratch for decodeSlow, grown to the longest string met (dex strings are bounded by their file). */
+let unitBytes = Buffer.allocUnsafe(4096);
+type Ucs2Slicer = { ucs2Slice(start: number, end: number): string };
+
 function decodeSlow(bytes: Uint8Array, pos: number, asciiEnd: number, limit: number): Mutf8Result {
   let flags = MUTF8_OK;
-  const units: number[] = [];
-  let prefix = decodeAscii(bytes, pos, asciiEnd);
-  let out = '';
+  const prefix = decodeAscii(bytes, pos, asciiEnd);
+  // No sequence consumes a 00 byte (it fails the continuation test), so the first one ends the
+  // string. Each byte before it yields at most one UTF-16 unit (a 4-byte sequence two from four).
+  let stop = asciiEnd;
+  while (stop < limit && bytes[stop] !== 0) stop++;
+  if (unitBytes.length < 2 * (stop - asciiEnd)) unitBytes = Buffer.allocUnsafe(2 * (stop - asciiEnd));
+  // Units are written as UTF-16LE bytes and become one string in one native call; ucs2Slice keeps
+  // lone surrogates (MUTF-8 may hold them), where a UTF-16 TextDecoder would replace them.
+  const out = unitBytes;
+  let o = 0;
   let i = asciiEnd;
-  let terminated = false;
-  while (i < limit) {
+  while (i < stop) {
     const a = bytes[i];
-    if (a === 0) { terminated = true; break; }
-    if (a < 0x80) { units.push(a); i++; }
+    let u: number;
+    if (a < 0x80) { u = a; i++; }
     else if ((a & 0xe0) === 0xc0) {
       const b = i + 1 < limit ? bytes[i + 1] : 0;
-      if ((b & 0xc0) !== 0x80) { units.push(0xfffd); flags |= MUTF8_MALFORMED; i++; }
-      else { units.push(((a & 0x1f) << 6) | (b & 0x3f)); i += 2; }
+      if ((b & 0xc0) !== 0x80) { u = 0xfffd; flags |= MUTF8_MALFORMED; i++; }
+      else { u = ((a & 0x1f) << 6) | (b & 0x3f); i += 2; }
     } else if ((a & 0xf0) === 0xe0) {
       const b = i + 1 < limit ? bytes[i + 1] : 0;
       const c = i + 2 < limit ? bytes[i + 2] : 0;
-      if ((b & 0xc0) !== 0x80 || (c & 0xc0) !== 0x80) { units.push(0xfffd); flags |= MUTF8_MALFORMED; i++; }
-      else { units.push(((a & 0x0f) << 12) | ((b & 0x3f) << 6) | (c & 0x3f)); i += 3; }
+      if ((b & 0xc0) !== 0x80 || (c & 0xc0) !== 0x80) { u = 0xfffd; flags |= MUTF8_MALFORMED; i++; }
+      else { u = ((a & 0x0f) << 12) | ((b & 0x3f) << 6) | (c & 0x3f); i += 3; }
     } else if ((a & 0xf8) === 0xf0) {
       const b = i + 1 < limit ? bytes[i + 1] : 0;
       const c = i + 2 < limit ? bytes[i + 2] : 0;
       const d = i + 3 < limit ? bytes[i + 3] : 0;
-      if ((b & 0xc0) !== 0x80 || (c & 0xc0) !== 0x80 || (d & 0xc0) !== 0x80) { units.push(0xfffd); flags |= MUTF8_MALFORMED; i++; }
+      if ((b & 0xc0) !== 0x80 || (c & 0xc0) !== 0x80 || (d & 0xc0) !== 0x80) { u = 0xfffd; flags |= MUTF8_MALFORMED; i++; }
       else {
         const cp = ((a & 0x07) << 18) | ((b & 0x3f) << 12) | ((c & 0x3f) << 6) | (d & 0x3f);
-        if (cp > 0x10ffff || cp < 0x10000) { units.push(0xfffd); flags |= MUTF8_MALFORMED; }
-        else { const v = cp - 0x10000; units.push(0xd800 | (v >> 10), 0xdc00 | (v & 0x3ff)); }
+        if (cp > 0x10ffff || cp < 0x10000) { u = 0xfffd; flags |= MUTF8_MALFORMED; }
+        else {
+          const v = cp - 0x10000, high = 0xd800 | (v >> 10);
+          out[o++] = high & 0xff; out[o++] = high >>> 8;
+          u = 0xdc00 | (v & 0x3ff);
+        }
         flags |= MUTF8_FOUR_BYTE;
         i += 4;
       }
     } else {
       // A stray continuation byte or 0xf8..0xff: not valid in any UTF-8 variant.
-      units.push(0xfffd); flags |= MUTF8_MALFORMED; i++;
+      u = 0xfffd; flags |= MUTF8_MALFORMED; i++;
     }
-    // Flush in chunks: String.fromCharCode.apply has an argument-count limit.
-    if (units.length >= 8192) { out += String.fromCharCode.apply(null, units); units.length = 0; }
+    out[o++] = u & 0xff; out[o++] = u >>> 8;
   }
-  if (!terminated) flags |= MUTF8_UNTERMINATED;
-  out += String.fromCharCode.apply(null, units);
-  prefix += out;
-  return { value: prefix, flags, end: i };
+  if (stop >= limit) flags |= MUTF8_UNTERMINATED;
+  return { value: prefix + (out as unknown as Ucs2Slicer).ucs2Slice(0, o), flags, end: i };
 }
