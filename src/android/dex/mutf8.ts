@@ -55,14 +55,19 @@ export function decodeMutf8(bytes: Uint8Array, pos: number, limit: number): Mutf
 const utf8Strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
- * Most non-ASCII dex strings are also plain UTF-8 (no encoded NUL, no surrogate halves, nothing
- * overlong or malformed): those decode to the same units natively. Returns undefined for the
- * rest, including terminated-later and 4-byte forms whose flags decodeSlow reports.
+ * Non-ASCII dex strings that are also plain UTF-8 (no encoded NUL, no surrogate halves, nothing
+ * overlong or malformed) decode to the same units natively. Returns undefined for the rest,
+ * including unterminated and 4-byte forms whose flags decodeSlow reports. The MUTF-8 forms
+ * (C0 80 for NUL, ED A0..BF for surrogates) and overlong leads are turned away before trying:
+ * a strict decoder throws on them, and throwing costs more than decodeSlow.
  */
 function decodeStandard(bytes: Uint8Array, pos: number, from: number, limit: number): Mutf8Result | undefined {
   let nul = from;
-  while (nul < limit && bytes[nul] !== 0) {
-    if (bytes[nul] >= 0xf0) return undefined;
+  while (nul < limit) {
+    const c = bytes[nul];
+    if (c === 0) break;
+    if (c >= 0xf0 || c === 0xc0 || c === 0xc1) return undefined;
+    if ((c === 0xed && bytes[nul + 1] >= 0xa0) || (c === 0xe0 && bytes[nul + 1] < 0xa0)) return undefined;
     nul++;
   }
   if (nul >= limit) return undefined;
