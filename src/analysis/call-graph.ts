@@ -104,6 +104,8 @@ export class CallGraph implements PackedCalls {
   private out: Adjacency | null = null;
   private in: Adjacency | null = null;
   private index: Map<string, number> | null = null;
+  /** For a graph made by plus(): the graph it extends, whose ids it keeps (`index` then holds only the names it added). */
+  private base: CallGraph | null = null;
   private unique: CallGraph | null = null;
   private names: string[] | null;
   private nameAll: (() => string[]) | null;
@@ -161,6 +163,8 @@ export class CallGraph implements PackedCalls {
 
   /** Id of a method name, or -1 (on a searchable() graph). */
   idOf(name: string): number {
+    const inBase = this.base ? this.base.idOf(name) : -1;
+    if (inBase >= 0) return inBase;
     this.index ??= new Map(this.nodes.map((n, i) => [n, i]));
     return this.index.get(name) ?? -1;
   }
@@ -193,17 +197,22 @@ export class CallGraph implements PackedCalls {
   private plus(names: string[], edges: Int32Array): CallGraph {
     const base = this.searchable();
     const all = base.nodes.slice();
-    const index = new Map(base.index!);
+    // The new names only: copying the base's index would cost as much as building it.
+    const added = new Map<string, number>();
     const ids = names.map((n) => {
-      let i = index.get(n);
-      if (i === undefined) { i = all.length; all.push(n); index.set(n, i); }
+      let i = base.idOf(n);
+      if (i < 0) {
+        i = added.get(n) ?? -1;
+        if (i < 0) { i = all.length; all.push(n); added.set(n, i); }
+      }
       return i;
     });
     const joined = new Int32Array(base.edges.length + edges.length);
     joined.set(base.edges);
     for (let k = 0; k < edges.length; k++) joined[base.edges.length + k] = ids[edges[k]];
     const g = new CallGraph(all, joined);
-    g.index = index;
+    g.base = base;
+    g.index = added;
     g.unique = g;
     return g;
   }

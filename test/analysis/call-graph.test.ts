@@ -84,4 +84,8 @@ test('pairs added to a graph with repeated names keep every edge', () => {
   assert.deepEqual(names(w, w.callers(w.idOf('p.C.z'))), ['p.A.x', 'q.P.query']);
   assert.equal(w.searchable(), w, 'already searchable');
   assert.deepEqual([...w.nodes].sort(), ['p.A.x', 'p.C.z', 'q.P.query']);
+  const w2 = w.withPairs([['q.P.query', 'r.R.x']]).merge(CallGraph.fromPairs([['r.R.x', 'p.A.x']]));
+  assert.deepEqual(names(w2, w2.callees(w2.idOf('q.P.query'))), ['p.C.z', 'r.R.x'], 'names of every level are found');
+  assert.deepEqual(names(w2, w2.callers(w2.idOf('p.A.x'))), ['p.C.z', 'r.R.x']);
+  assert.equal(w2.nodes.length, 4);
 });
