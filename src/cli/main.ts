@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // romscan CLI. Exit codes (INTERFACE.md): 0 done; 1 a finding at or above --fail-on;
 // 2 usage error or unreadable input — one line on stderr, never a stack trace.
+import './v8-tuning.js'; // first: before any code runs hot
 import { Command, CommanderError } from 'commander';
 import { isRomscanError } from '../io/errors/index.js';
 import { TOOL_VERSION } from '../report/version.js';
