@@ -22,7 +22,6 @@
 // records the same anomalies, in the same order, as decoding and looking up everything did.
 import type { DexFile, StringSpans } from '../android/dex/dex-file.js';
 import type { CodeCursor } from '../android/dex/code-cursor.js';
-import { descriptorToDotted } from '../android/dex/descriptor.js';
 import type { ApiUse, CodeLocation, DexSummary, Endpoint } from '../report/model.js';
 import { classifyEndpoint, mayBeEndpoint } from './endpoints.js';
 import { CallGraph, CallGraphBuilder } from './call-graph.js';
@@ -61,12 +60,16 @@ export function collectCodeFacts(dexes: DexFile[], watch: Map<string, string>): 
 
   const tables = watchTables(watch);
   const app = new AppFacts();
-  // Per file, the dotted name of each class_def (by ClassDef.index).
-  const dottedClasses = files.map((d) => d.classes.map((cd) => {
-    const name = descriptorToDotted(cd.descriptor);
-    app.classSet.add(name);
-    return name;
-  }));
+  // Per file, the dotted name of each class_def (by ClassDef.index), built from the bytes once
+  // the string spans are known.
+  const dottedClasses = files.map((d) => {
+    d.scanStrings();
+    return d.classes.map((cd) => {
+      const name = d.className(cd);
+      app.classSet.add(name);
+      return name;
+    });
+  });
   files.forEach((d, i) => new DexWalk(d, dottedClasses[i], tables, app).run());
   return app.result(files);
 }
@@ -426,7 +429,7 @@ class DexWalk {
 
   private dottedType(typeIdx: number): string {
     let s = this.dottedByType[typeIdx];
-    if (s === undefined) { s = descriptorToDotted(this.d.typeName(typeIdx)); if (typeIdx >= 0 && typeIdx < this.typeCount) this.dottedByType[typeIdx] = s; }
+    if (s === undefined) { s = this.d.dottedTypeName(typeIdx); if (typeIdx >= 0 && typeIdx < this.typeCount) this.dottedByType[typeIdx] = s; }
     return s;
   }
 

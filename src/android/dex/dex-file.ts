@@ -94,6 +94,9 @@ export type CodeVisitor = (m: MethodCode) => void;
  */
 export interface StringSpans { pos: Int32Array; length: Int32Array }
 
+/** Scratch space for DexFile.dottedFromBytes; longer descriptors are decoded instead. */
+const dottedScratch = Buffer.allocUnsafe(4096);
+
 function u16(b: Uint8Array, p: number): number { return b[p] | (b[p + 1] << 8); }
 function u32(b: Uint8Array, p: number): number {
   return (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24)) >>> 0;
@@ -454,7 +457,26 @@ export class DexFile {
   }
 
   /** Dotted class name of a class_def ("com.example.Reg"; nested classes keep '$'). */
-  className(cd: ClassDef): string { return descriptorToDotted(cd.descriptor); }
+  className(cd: ClassDef): string { return this.dottedFromBytes(cd.classIdx) ?? descriptorToDotted(cd.descriptor); }
+
+  /** descriptorToDotted(typeName(i)). */
+  dottedTypeName(i: number): string { return this.dottedFromBytes(i) ?? descriptorToDotted(this.typeName(i)); }
+
+  /**
+   * The dotted name of type `i` built straight from the bytes, when scanStrings found its
+   * descriptor a plain ASCII class descriptor ("L...;"): one decode, where decoding the
+   * descriptor and then rewriting it took three native calls (tens of thousands of classes per
+   * app). Undefined otherwise (the caller decodes; nothing is recorded here).
+   */
+  private dottedFromBytes(i: number): string | undefined {
+    const spans = this.stringSpans;
+    const descIdx = this.typeDescriptorIdx(i);
+    if (spans === undefined || !(descIdx >= 0 && descIdx < this.strings)) return undefined;
+    const p = spans.pos[descIdx], n = spans.length[descIdx], b = this.bytes;
+    if (p < 0 || n < 2 || n - 2 > dottedScratch.length || b[p] !== 0x4c /* L */ || b[p + n - 1] !== 0x3b /* ; */) return undefined;
+    for (let k = 1; k < n - 1; k++) { const c = b[p + k]; dottedScratch[k - 1] = c === 0x2f /* / */ ? 0x2e /* . */ : c; }
+    return (dottedScratch as unknown as { latin1Slice(start: number, end: number): string }).latin1Slice(0, n - 2);
+  }
 
   /** Map list entry of a type, if present. */
   mapItem(type: number): MapItem | undefined { return this.mapList.find((m) => m.type === type); }

@@ -129,6 +129,18 @@ test('counts and strings of a real dex match androguard; every string decodes', 
   assert.deepEqual(dex.anomalies, []);
 });
 
+test('dotted type and class names built from the bytes equal decoding then converting', (t) => {
+  if (!hasTool('unzip')) { t.skip('unzip not installed'); return; }
+  const dex = parseDex(corpusEntry('appium-settings-debug.apk', 'classes.dex'), 'classes.dex', 'x');
+  const decoded = Array.from({ length: dex.types }, (_, i) => descriptorToDotted(dex.typeName(i)));
+  const classes = dex.classes.map((cd) => descriptorToDotted(cd.descriptor));
+  dex.scanStrings(); // from here on, plain ASCII descriptors are read from the bytes
+  assert.deepEqual(Array.from({ length: dex.types }, (_, i) => dex.dottedTypeName(i)), decoded);
+  assert.deepEqual(dex.classes.map((cd) => dex.className(cd)), classes);
+  assert.ok(decoded.some((n) => n.endsWith('[]')) && decoded.includes('int'), 'arrays and primitives take the decoding path');
+  assert.deepEqual(dex.anomalies, []);
+});
+
 test('errors are RomscanErrors with offsets', () => {
   try { parseDex(new Uint8Array(200), 'c.dex', 'a.apk!/c.dex'); assert.fail('no error'); } catch (e) {
     assert.ok(e instanceof RomscanError);
