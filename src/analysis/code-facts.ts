@@ -52,7 +52,11 @@ interface StringWatch { exact: Map<string, string>; prefixes: [string, string][]
 
 const normalize = (api: string) => (api.indexOf('$') < 0 ? api : api.replace(/\$/g, '.'));
 
-export function collectCodeFacts(dexes: DexFile[], watch: Map<string, string>): CodeFacts {
+/**
+ * `callGraph: false` leaves the graph empty: the caller knows no rule will search it (an app that
+ * cannot transmit), and building it is a third of the walk.
+ */
+export function collectCodeFacts(dexes: DexFile[], watch: Map<string, string>, { callGraph = true } = {}): CodeFacts {
   // v41 containers: a DexFile stands for all dex files of its container.
   const files: DexFile[] = [];
   const seen = new Set<DexFile>();
@@ -70,7 +74,7 @@ export function collectCodeFacts(dexes: DexFile[], watch: Map<string, string>): 
       return name;
     });
   });
-  files.forEach((d, i) => new DexWalk(d, dottedClasses[i], tables, app).run());
+  files.forEach((d, i) => new DexWalk(d, dottedClasses[i], tables, app, callGraph).run());
   return app.result(files);
 }
 
@@ -227,7 +231,7 @@ class DexWalk {
   private callerId = -1;
 
   constructor(private readonly d: DexFile, private readonly classNames: string[], private readonly tables: WatchTables,
-    private readonly app: AppFacts) {
+    private readonly app: AppFacts, private readonly callGraph: boolean) {
     app.stringCount += d.strings;
     this.stringIdsSize = d.strings;
     this.typeCount = d.types;
@@ -354,12 +358,13 @@ class DexWalk {
     const classIdx = d.methodClassIdx(idx);
     let owner: string | undefined;
     let internal: number;
+    // Without a call graph no method is the app's own (internal = 2): nothing is named or linked.
     if (classIdx < this.typeCount) {
-      internal = this.internalByType[classIdx];
+      internal = this.callGraph ? this.internalByType[classIdx] : 2;
       if (internal === 0) internal = this.internalByType[classIdx] = this.app.classSet.has(this.dottedType(classIdx)) ? 1 : 2;
     } else {
       owner = this.dottedType(classIdx); // records the bad index
-      internal = this.app.classSet.has(owner) ? 1 : 2;
+      internal = this.callGraph && this.app.classSet.has(owner) ? 1 : 2;
     }
     const nameIdx = d.methodNameIdx(idx);
     let st = 1;

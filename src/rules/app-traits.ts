@@ -8,18 +8,23 @@ export const SYSTEM_UIDS = new Set([
   'android.uid.log', 'android.uid.networkstack', 'android.uid.se', 'android.uid.systemui',
 ]);
 
-export function isSystemUid(app: AppReport): boolean {
+export function isSystemUid(app: Pick<AppReport, 'sharedUserId'>): boolean {
   return app.sharedUserId !== null && SYSTEM_UIDS.has(app.sharedUserId);
 }
 
+/** Whether the app may send data off the device: INTERNET, SEND_SMS, or a system uid (which holds every permission). */
+export function canTransmit(app: Pick<AppReport, 'permissions' | 'sharedUserId'>): boolean {
+  const requested = app.permissions.requested;
+  return isSystemUid(app) || requested.includes('android.permission.INTERNET') || requested.includes('android.permission.SEND_SMS');
+}
+
 /**
- * Whether the phone-home rule could find anything: the app can transmit (INTERNET, SEND_SMS or a
- * system uid), holds an endpoint, and uses an API that is not network I/O (a possible data read).
- * The analysis uses it to skip naming call graphs no rule will search (scan/apk-task.ts); the
- * rule starts with it (rules/evaluate-app.ts), so the two cannot disagree.
+ * Whether the phone-home rule could find anything: the app can transmit, holds an endpoint, and
+ * uses an API that is not network I/O (a possible data read). The analysis uses it to skip
+ * building (canTransmit, known from the manifest before the dex walk) and naming (this, after
+ * it) call graphs no rule will search (scan/analyze-apk.ts, scan/apk-task.ts); the rule starts
+ * with it (rules/evaluate-app.ts), so they cannot disagree.
  */
 export function mayLinkDataToNetwork(app: AppReport): boolean {
-  const requested = app.permissions.requested;
-  const canSend = isSystemUid(app) || requested.includes('android.permission.INTERNET') || requested.includes('android.permission.SEND_SMS');
-  return canSend && app.endpoints.length > 0 && app.apis.some((a) => a.category !== 'network');
+  return canTransmit(app) && app.endpoints.length > 0 && app.apis.some((a) => a.category !== 'network');
 }

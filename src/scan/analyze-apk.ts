@@ -14,6 +14,7 @@ import { readSigning } from '../android/apk/signing.js';
 import { apkNonDexEndpoints } from '../analysis/non-dex-strings.js';
 import { smsEndpointsFromCode } from '../analysis/sms-numbers.js';
 import { mergeEndpoints } from './merge-code-facts.js';
+import { canTransmit } from '../rules/app-traits.js';
 import type { AppReport, ReportError } from '../report/model.js';
 import type { AppContext } from '../rules/evaluate-app.js';
 import { attempt } from './record-error.js';
@@ -89,7 +90,10 @@ export async function analyzeApk(source: Source, opts: AnalyzeOptions): Promise<
       }, null, `${app.path}!/${entry.name}`);
       if (dex) dexes.push(dex);
     }
-    const facts = await attempt<CodeFacts | null>(errors, 'dex', () => collectCodeFacts(dexes, opts.watch), null);
+    // The call graph only serves the phone-home rule, which needs an app that can transmit: known
+    // from the manifest already (without one, the app requests nothing and cannot).
+    const callGraph = canTransmit(app);
+    const facts = await attempt<CodeFacts | null>(errors, 'dex', () => collectCodeFacts(dexes, opts.watch, { callGraph }), null);
     if (facts) {
       app.dex = facts.dex;
       app.endpoints = facts.endpoints;

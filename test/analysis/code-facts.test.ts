@@ -89,6 +89,19 @@ test('collectCodeFacts on the all-formats fixture: locations, field reads, strin
   assert.deepEqual(callees.get('fixture.AllFormats.custom'), ['fixture.AllFormats.lambda$0']);
 });
 
+test('without a call graph the walk reports the same facts and an empty graph', () => {
+  const watch = new Map([['android.telephony.TelephonyManager.getDeviceId', 'imei'], ['android.os.Build.SERIAL', 'serial']]);
+  const read = () => parseDex(new Uint8Array(readFileSync(fixture('walker-all-formats.dex'))), 'classes.dex', 'fixture.dex');
+  const withGraph = read(), withoutGraph = read();
+  const full = collectCodeFacts([withGraph], watch);
+  const bare = collectCodeFacts([withoutGraph], watch, { callGraph: false });
+  assert.ok(full.calls.edges.length > 0);
+  assert.equal(bare.calls.edges.length, 0);
+  const { calls: _a, ...fullRest } = full, { calls: _b, ...bareRest } = bare;
+  assert.deepEqual(bareRest, fullRest);
+  assert.deepEqual(withoutGraph.anomalies, withGraph.anomalies);
+});
+
 test('string watches in the watch map replace the defaults; nested classes may use $ or .', () => {
   const dex = parseDex(new Uint8Array(readFileSync(fixture('walker-all-formats.dex'))), 'classes.dex', 'fixture.dex');
   const facts = collectCodeFacts([dex], new Map([['string:content://sms*', 'sms'], ['android.telephony$TelephonyManager.getDeviceId', 'imei']]));
