@@ -93,8 +93,8 @@ export class CallGraphBuilder {
         return nodes as string[];
       }, edges, nodes.length);
     }
-    const g = new CallGraph(this.nodes as string[], edges);
-    return this.repeats ? g : g.searchable();
+    // Named through id() only: every name is already once in `index`, so the graph is searchable as it stands.
+    return this.repeats ? new CallGraph(this.nodes as string[], edges) : CallGraph.searchableFrom(this.nodes as string[], edges, this.index);
   }
 }
 
@@ -159,6 +159,14 @@ export class CallGraph implements PackedCalls {
     g.index = index;
     g.unique = g;
     return (this.unique = g);
+  }
+
+  /** A graph whose names are unique, `index` mapping each to its id: its own searchable() form. */
+  static searchableFrom(nodes: string[], edges: Int32Array, index: Map<string, number>): CallGraph {
+    const g = new CallGraph(nodes, edges);
+    g.index = index;
+    g.unique = g;
+    return g;
   }
 
   /** Id of a method name, or -1 (on a searchable() graph). */
