@@ -239,7 +239,6 @@ export class CallGraph implements PackedCalls {
     }
     return b.build();
   }
-
 }
 
 function neighbours(adj: Adjacency, id: number): Int32Array {

@@ -130,21 +130,6 @@ function pick(sites: Site[], key: string, byKey: (s: Site) => string): Site {
   return sites.find((s) => byKey(s) === key) ?? sites[0]!;
 }
 
-/**
- * outerClass(splitKey(key).cls) for keys met one after another. A class's methods mostly come
- * in a row, so a key of the previous key's class reuses its answer without slicing a string.
- */
-function outerClassOfKeys(): (key: string) => string {
-  let cls = '', outer = '';
-  return (key) => {
-    const dot = key.lastIndexOf('.');
-    if (dot >= 0 && dot === cls.length && key.startsWith(cls)) return outer;
-    cls = dot < 0 ? key : key.slice(0, dot);
-    outer = outerClass(cls);
-    return outer;
-  };
-}
-
 /** One level of the search: the common caller of both site sets nearest to them, as two paths. */
 function search(calls: CallGraph, reads: string[], nets: string[], maxDepth: number): { toRead: string[]; toNet: string[] } | null {
   const ids = new SearchIds(calls.searchable());
@@ -176,7 +161,7 @@ export function findLink(reads: Site[], nets: Site[], calls: CallGraph): Link | 
     if (n) return { kind: 'same-class', read: r, net: n, toRead: [outer(r)], toNet: [outer(r)] };
   }
   // 3. Classes: a common calling class within MAX_CLASS_DEPTH.
-  const classes = calls.grouped(outerClassOfKeys(), MAX_EDGES);
+  const classes = calls.grouped((k) => outerClass(splitKey(k).cls), MAX_EDGES);
   const c = search(classes, reads.map(outer), nets.map(outer), MAX_CLASS_DEPTH);
   if (c) {
     const { toRead, toNet } = c;

@@ -584,4 +584,3 @@ export function parseDex(input: Uint8Array, name: string, path: string): DexFile
   for (const p of parts) p.parts = parts;
   return parts[0];
 }
-
