@@ -246,27 +246,38 @@ function neighbours(adj: Adjacency, id: number): Int32Array {
 }
 
 /**
- * Counting sort of the edges by their `key` end (0 = caller, 1 = callee), then each list sorted
- * and deduplicated in place. `noSelf` drops edges from a node to itself.
+ * The edges grouped by their `key` end (0 = caller, 1 = callee), each list ascending and without
+ * repeats. Two counting sorts: by the other end, then (stably) by `key`, so every list comes out
+ * in order with no sort per list. `noSelf` drops edges from a node to itself.
  */
 function adjacency(count: number, edges: Int32Array, key: 0 | 1, noSelf = false): Adjacency {
   const other = 1 - key;
+  const byOther = edgesOrderedBy(edges, other, count, noSelf);
   const fill = new Int32Array(count + 1);
-  for (let k = 0; k + 1 < edges.length; k += 2) if (!noSelf || edges[k] !== edges[k + 1]) fill[edges[k + key] + 1]++;
+  for (let j = 0; j < byOther.length; j++) fill[edges[byOther[j] + key] + 1]++;
   for (let i = 0; i < count; i++) fill[i + 1] += fill[i];
-  const raw = new Int32Array(fill[count]);
+  const raw = new Int32Array(byOther.length);
   const at = fill.slice(0, count);
-  for (let k = 0; k + 1 < edges.length; k += 2) if (!noSelf || edges[k] !== edges[k + 1]) raw[at[edges[k + key]]++] = edges[k + other];
-  // Sort and dedupe each list, compacting to the left (the write index never passes the read index).
+  for (let j = 0; j < byOther.length; j++) { const k = byOther[j]; raw[at[edges[k + key]]++] = edges[k + other]; }
+  // Drop repeats, compacting to the left (the write index never passes the read index).
   const start = new Int32Array(count + 1);
   let w = 0;
   for (let i = 0; i < count; i++) {
     start[i] = w;
-    const from = fill[i], to = fill[i + 1];
-    if (to - from === 1) { raw[w++] = raw[from]; continue; } // most methods have one neighbour or none
     let prev = -1;
-    if (to - from > 1) for (const v of raw.subarray(from, to).sort()) if (v !== prev) raw[w++] = prev = v;
+    for (let r = fill[i]; r < fill[i + 1]; r++) if (raw[r] !== prev) raw[w++] = prev = raw[r];
   }
   start[count] = w;
   return { start, list: raw.subarray(0, w) };
+}
+
+/** Offsets (into `edges`) of the kept edges in ascending order of their `end` end (a counting sort). */
+function edgesOrderedBy(edges: Int32Array, end: number, count: number, noSelf: boolean): Int32Array {
+  const fill = new Int32Array(count + 1);
+  let kept = 0;
+  for (let k = 0; k + 1 < edges.length; k += 2) if (!noSelf || edges[k] !== edges[k + 1]) { fill[edges[k + end] + 1]++; kept++; }
+  for (let i = 0; i < count; i++) fill[i + 1] += fill[i];
+  const order = new Int32Array(kept);
+  for (let k = 0; k + 1 < edges.length; k += 2) if (!noSelf || edges[k] !== edges[k + 1]) order[fill[edges[k + end]]++] = k;
+  return order;
 }

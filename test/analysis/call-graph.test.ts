@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CallGraph, CallGraphBuilder } from '../../src/analysis/call-graph.js';
+import { xorshift32 } from '../helpers/xorshift.js';
 
 const names = (g: CallGraph, ids: Int32Array) => [...ids].map((i) => g.nodes[i]).sort();
 
@@ -88,4 +89,21 @@ test('pairs added to a graph with repeated names keep every edge', () => {
   assert.deepEqual(names(w2, w2.callees(w2.idOf('q.P.query'))), ['p.C.z', 'r.R.x'], 'names of every level are found');
   assert.deepEqual(names(w2, w2.callers(w2.idOf('p.A.x'))), ['p.C.z', 'r.R.x']);
   assert.equal(w2.nodes.length, 4);
+});
+
+test('adjacency lists equal sorted, deduplicated neighbour sets on random graphs', () => {
+  const next = xorshift32(11);
+  for (let round = 0; round < 20; round++) {
+    const n = 1 + (next() % 40), m = next() % 200;
+    const pairs: [string, string][] = [];
+    for (let k = 0; k < m; k++) pairs.push([`p.C.m${next() % n}`, `p.C.m${next() % n}`]);
+    const g = CallGraph.fromPairs(pairs);
+    for (let id = 0; id < g.size; id++) {
+      const name = g.nodes[id];
+      const callees = [...new Set(pairs.filter(([a]) => a === name).map(([, b]) => g.idOf(b)))].sort((a, b) => a - b);
+      const callers = [...new Set(pairs.filter(([a, b]) => b === name && a !== name).map(([a]) => g.idOf(a)))].sort((a, b) => a - b);
+      assert.deepEqual([...g.callees(id)], callees);
+      assert.deepEqual([...g.callers(id)], callers);
+    }
+  }
 });
