@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { parseDex, descriptorToDotted } from '../../../src/android/dex/dex-file.js';
-import { adler32 } from '../../../src/android/dex/adler32.js';
+import { parseDex, descriptorToDotted, adler32 } from '../../../src/android/dex/dex-file.js';
 import { RomscanError, FormatError, UnsupportedError, TruncatedError } from '../../../src/io/errors/index.js';
 import { collectCodeFacts } from '../../../src/analysis/code-facts.js';
 import { buildDex, buildContainer, sampleSpec } from './dex-builder.js';
