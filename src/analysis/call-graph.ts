@@ -146,16 +146,8 @@ export class CallGraph implements PackedCalls {
    */
   searchable(): CallGraph {
     if (this.unique) return this.unique;
-    const nodes = this.nodes;
-    const index = new Map<string, number>();
-    const names: string[] = [];
-    const canonical = new Int32Array(nodes.length);
-    for (let i = 0; i < nodes.length; i++) {
-      let c = index.get(nodes[i]);
-      if (c === undefined) { c = names.length; names.push(nodes[i]); index.set(nodes[i], c); }
-      canonical[i] = c;
-    }
-    const g = names.length === nodes.length ? this : new CallGraph(names, this.edges.map((id) => canonical[id]));
+    const { names, canonical, index } = firstOfEachName(this.nodes);
+    const g = names.length === this.size ? this : new CallGraph(names, this.edges.map((id) => canonical[id]));
     g.index = index;
     g.unique = g;
     return (this.unique = g);
@@ -232,12 +224,30 @@ export class CallGraph implements PackedCalls {
   grouped(group: (name: string) => string, maxEdges: number): CallGraph {
     const b = new CallGraphBuilder();
     const groupId = this.nodes.map((n) => b.id(group(n)));
-    const n = Math.min(this.edges.length >> 1, maxEdges);
-    for (let k = 0; k < n; k++) {
-      const from = groupId[this.edges[2 * k]], to = groupId[this.edges[2 * k + 1]];
-      if (from !== to) b.add(from, to);
-    }
+    addGroupEdges(b, groupId, this.edges, Math.min(this.edges.length >> 1, maxEdges));
     return b.build();
+  }
+
+}
+
+/** Each distinct name once, in order of first appearance, with the id of every node's name. (One loop: see adjacency.) */
+function firstOfEachName(nodes: string[]): { names: string[]; canonical: Int32Array; index: Map<string, number> } {
+  const index = new Map<string, number>();
+  const names: string[] = [];
+  const canonical = new Int32Array(nodes.length);
+  for (let i = 0; i < nodes.length; i++) {
+    let c = index.get(nodes[i]);
+    if (c === undefined) { c = names.length; names.push(nodes[i]); index.set(nodes[i], c); }
+    canonical[i] = c;
+  }
+  return { names, canonical, index };
+}
+
+/** The first `n` edges between different groups. */
+function addGroupEdges(b: CallGraphBuilder, groupId: number[], edges: Int32Array, n: number): void {
+  for (let k = 0; k < n; k++) {
+    const from = groupId[edges[2 * k]], to = groupId[edges[2 * k + 1]];
+    if (from !== to) b.add(from, to);
   }
 }
 
@@ -248,36 +258,68 @@ function neighbours(adj: Adjacency, id: number): Int32Array {
 /**
  * The edges grouped by their `key` end (0 = caller, 1 = callee), each list ascending and without
  * repeats. Two counting sorts: by the other end, then (stably) by `key`, so every list comes out
- * in order with no sort per list. `noSelf` drops edges from a node to itself.
+ * in order with no sort per list. `noSelf` drops edges from a node to itself. Each loop is a
+ * function of its own: V8 compiles a function when one of its loops gets hot, and a function of
+ * several loops is compiled again (after a deopt) at each loop it had not reached yet.
  */
 function adjacency(count: number, edges: Int32Array, key: 0 | 1, noSelf = false): Adjacency {
   const other = 1 - key;
-  const byOther = edgesOrderedBy(edges, other, count, noSelf);
-  const fill = new Int32Array(count + 1);
-  for (let j = 0; j < byOther.length; j++) fill[edges[byOther[j] + key] + 1]++;
-  for (let i = 0; i < count; i++) fill[i + 1] += fill[i];
-  const raw = new Int32Array(byOther.length);
-  const at = fill.slice(0, count);
-  for (let j = 0; j < byOther.length; j++) { const k = byOther[j]; raw[at[edges[k + key]]++] = edges[k + other]; }
-  // Drop repeats, compacting to the left (the write index never passes the read index).
-  const start = new Int32Array(count + 1);
-  let w = 0;
-  for (let i = 0; i < count; i++) {
-    start[i] = w;
-    let prev = -1;
-    for (let r = fill[i]; r < fill[i + 1]; r++) if (raw[r] !== prev) raw[w++] = prev = raw[r];
-  }
-  start[count] = w;
-  return { start, list: raw.subarray(0, w) };
+  const byOther = edgeOrder(edges, other, count, keptEdges(edges, noSelf)).order;
+  const { order, start } = edgeOrder(edges, key, count, byOther);
+  const list = otherEnds(edges, order, other);
+  return dropRepeats(list, start, count);
 }
 
-/** Offsets (into `edges`) of the kept edges in ascending order of their `end` end (a counting sort). */
-function edgesOrderedBy(edges: Int32Array, end: number, count: number, noSelf: boolean): Int32Array {
+/** Offsets (into `edges`) of the edges kept: all, or those not from a node to itself. */
+function keptEdges(edges: Int32Array, noSelf: boolean): Int32Array {
+  const out = new Int32Array(edges.length >> 1);
+  let n = 0;
+  for (let k = 0; k + 1 < edges.length; k += 2) if (!noSelf || edges[k] !== edges[k + 1]) out[n++] = k;
+  return out.subarray(0, n);
+}
+
+/**
+ * The edge offsets `from` in ascending order of their `end` end, stable (a counting sort), and
+ * where each node's run starts: node i's edges are order[start[i] .. start[i + 1]).
+ */
+function edgeOrder(edges: Int32Array, end: number, count: number, from: Int32Array): { order: Int32Array; start: Int32Array } {
+  const start = countByEnd(edges, end, count, from);
+  prefixSums(start);
+  return { order: placeByEnd(edges, end, from, start.slice(0, count)), start };
+}
+
+function countByEnd(edges: Int32Array, end: number, count: number, from: Int32Array): Int32Array {
   const fill = new Int32Array(count + 1);
-  let kept = 0;
-  for (let k = 0; k + 1 < edges.length; k += 2) if (!noSelf || edges[k] !== edges[k + 1]) { fill[edges[k + end] + 1]++; kept++; }
-  for (let i = 0; i < count; i++) fill[i + 1] += fill[i];
-  const order = new Int32Array(kept);
-  for (let k = 0; k + 1 < edges.length; k += 2) if (!noSelf || edges[k] !== edges[k + 1]) order[fill[edges[k + end]]++] = k;
+  for (let j = 0; j < from.length; j++) fill[edges[from[j] + end] + 1]++;
+  return fill;
+}
+
+function prefixSums(a: Int32Array): void {
+  for (let i = 1; i < a.length; i++) a[i] += a[i - 1];
+}
+
+/** `from` placed at `at[node]++` of its `end` node. */
+function placeByEnd(edges: Int32Array, end: number, from: Int32Array, at: Int32Array): Int32Array {
+  const order = new Int32Array(from.length);
+  for (let j = 0; j < from.length; j++) { const k = from[j]; order[at[edges[k + end]]++] = k; }
   return order;
+}
+
+function otherEnds(edges: Int32Array, order: Int32Array, other: number): Int32Array {
+  const out = new Int32Array(order.length);
+  for (let j = 0; j < order.length; j++) out[j] = edges[order[j] + other];
+  return out;
+}
+
+/** Each sorted list raw[start[i] .. start[i + 1]) without repeats, compacted to the left (writes never pass reads). */
+function dropRepeats(raw: Int32Array, start: Int32Array, count: number): Adjacency {
+  const out = new Int32Array(count + 1);
+  let w = 0;
+  for (let i = 0; i < count; i++) {
+    out[i] = w;
+    let prev = -1;
+    for (let r = start[i]; r < start[i + 1]; r++) if (raw[r] !== prev) raw[w++] = prev = raw[r];
+  }
+  out[count] = w;
+  return { start: out, list: raw.subarray(0, w) };
 }
