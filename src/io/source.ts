@@ -67,7 +67,9 @@ export class FileSource implements Source {
       if (bytesRead === 0) throw new TruncatedError(`file shrank while reading ${length} bytes`, offset + done, this.path);
       done += bytesRead;
     }
-    return buf;
+    // A plain Uint8Array view, as every other Source returns: parsers then see one array type
+    // (a Buffer's subarrays are Buffers, with their own map, and mixing both makes V8 deoptimize).
+    return new Uint8Array(buf.buffer, buf.byteOffset, length);
   }
 
   async close(): Promise<void> {
