@@ -3,7 +3,7 @@
 import type { AppReport } from '../report/model.js';
 
 /** Shared user ids that only platform-signed system code can join. */
-export const SYSTEM_UIDS = new Set([
+const SYSTEM_UIDS = new Set([
   'android.uid.system', 'android.uid.phone', 'android.uid.nfc', 'android.uid.bluetooth', 'android.uid.shell',
   'android.uid.log', 'android.uid.networkstack', 'android.uid.se', 'android.uid.systemui',
 ]);

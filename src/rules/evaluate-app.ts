@@ -5,7 +5,7 @@ import type { AppReport, CodeLocation, Finding, Severity } from '../report/model
 import { classifyEndpoint, type EndpointInfo } from './endpoints.js';
 import { findEntryPath, findLink, outerClass, splitKey, type Link, type Site } from './link.js';
 import { shiftSeverity } from './severity.js';
-import { SYSTEM_UIDS, isSystemUid, mayLinkDataToNetwork } from './app-traits.js';
+import { isSystemUid, mayLinkDataToNetwork } from './app-traits.js';
 import type { CallGraph } from '../analysis/call-graph.js';
 import { stringCategory, type ApiCategory, type Signatures } from './signatures.js';
 
@@ -60,7 +60,7 @@ export function privilegeMarkers(app: AppReport, ctx: Pick<AppContext, 'inFirmwa
   const out: string[] = [];
   if (ctx.inFirmware) out.push(`pre-installed${app.partition ? ` on ${app.partition}` : ''}`);
   if (app.privileged) out.push('privileged (priv-app)');
-  if (app.sharedUserId && SYSTEM_UIDS.has(app.sharedUserId)) out.push(`sharedUserId ${app.sharedUserId}`);
+  if (isSystemUid(app)) out.push(`sharedUserId ${app.sharedUserId}`);
   if (app.platformSigned) out.push('platform-signed');
   return out;
 }
