@@ -78,8 +78,8 @@ function decodeStandard(bytes: Uint8Array, pos: number, from: number, limit: num
   }
 }
 
-/** UTF-16LE scratch for decodeSlow, grown to the longest string met (dex strings are bounded by their file). */
-let unitBytes = Buffer.allocUnsafe(4096);
+/** UTF-16LE scratch for decodeSlow; a longer string gets a buffer of its own, so nothing large is kept. */
+const unitBytes = Buffer.allocUnsafe(64 * 1024);
 type Ucs2Slicer = { ucs2Slice(start: number, end: number): string };
 
 function decodeSlow(bytes: Uint8Array, pos: number, asciiEnd: number, limit: number): Mutf8Result {
@@ -89,10 +89,10 @@ function decodeSlow(bytes: Uint8Array, pos: number, asciiEnd: number, limit: num
   // string. Each byte before it yields at most one UTF-16 unit (a 4-byte sequence two from four).
   let stop = asciiEnd;
   while (stop < limit && bytes[stop] !== 0) stop++;
-  if (unitBytes.length < 2 * (stop - asciiEnd)) unitBytes = Buffer.allocUnsafe(2 * (stop - asciiEnd));
+  const need = 2 * (stop - asciiEnd);
   // Units are written as UTF-16LE bytes and become one string in one native call; ucs2Slice keeps
   // lone surrogates (MUTF-8 may hold them), where a UTF-16 TextDecoder would replace them.
-  const out = unitBytes;
+  const out = need <= unitBytes.length ? unitBytes : Buffer.allocUnsafe(need);
   let o = 0;
   let i = asciiEnd;
   while (i < stop) {
