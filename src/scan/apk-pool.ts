@@ -1,45 +1,87 @@
-// Runs ApkTasks on worker threads (piscina), or inline when one job is asked for.
-// At most `jobs * 2` tasks are in flight, so memory stays bounded by a small multiple of the
-// largest APK however many the ROM holds.
+// Runs ApkTasks in lanes: this thread is one lane and each worker thread (piscina) another. A
+// task goes to a worker while one has room in its queue, otherwise this thread analyses it
+// itself, so this thread never sits idle while workers load their code and warm up.
+//
+// Every worker is a fresh V8 isolate: it loads the analyser and warms its JIT up on its own,
+// ~0.3 s of CPU on a 2-core machine. A scan smaller than that cost loses by starting workers (the
+// 90-APK corpus: 1.20 s on this thread alone, 1.35 s with a worker), while a ROM gains (a 959-APK
+// image: 7.7 s alone, 6.1 s with a worker). So the pool can start its workers only once this
+// thread has analysed enough APKs to be a ROM (jobs 'auto', the CLI's default; bench/RESULTS.md).
+//
+// At most QUEUED_PER_WORKER tasks wait per worker and one runs here, so memory stays bounded by a
+// small multiple of the largest APK however many the ROM holds.
 import type { Piscina } from 'piscina';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { availableParallelism } from 'node:os';
 import { runApkTask, type ApkTask, type TaskResult } from './apk-task.js';
 
-export class ApkPool {
-  private readonly pool: Piscina | null;
-  private readonly inFlight = new Set<Promise<void>>();
-  private readonly maxInFlight: number;
+/** Tasks handed to a worker at once: it keeps analysing while this thread is busy with its own. */
+const QUEUED_PER_WORKER = 2;
 
-  constructor(jobs: number) {
-    this.maxInFlight = Math.max(1, jobs) * 2;
-    // The worker is the same module flavour as this file: .ts under tsx (tests), .js when built.
-    // Its path is taken from the package root's subfolders, since the build bundles this module
-    // into dist/cli/ or dist/chunks/ (every module and bundle sits two folders below the root).
-    const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-    // piscina is loaded only when there are workers to run (one job runs inline, the default on 2 cores).
-    this.pool = jobs > 1
-      ? new (createRequire(import.meta.url)('piscina') as typeof import('piscina')).Piscina({ filename: fileURLToPath(new URL(`../scan/apk-worker${ext}`, import.meta.url)), maxThreads: jobs, minThreads: jobs, idleTimeout: 1000 })
-      : null;
+/**
+ * How many lanes: a number starts them all at once; 'auto' is one lane per core, the workers
+ * started once this thread has analysed AUTO_WORKERS_AFTER_BYTES of APKs.
+ */
+export type Jobs = number | 'auto';
+
+/** Well past the 31.5 MB corpus (which a worker slows down), well short of a ROM's system image. */
+export const AUTO_WORKERS_AFTER_BYTES = 64 << 20;
+
+export class ApkPool {
+  private pool: Piscina | null = null;
+  private readonly inWorkers = new Set<Promise<void>>();
+  private readonly workers: number;
+  private bytesHere = 0;
+  /** Tasks run so far on this thread and on the workers. */
+  readonly ran = { here: 0, workers: 0 };
+
+  private readonly workersAfterBytes: number;
+
+  constructor(jobs: Jobs) {
+    this.workers = (jobs === 'auto' ? availableParallelism() : Math.max(1, jobs)) - 1;
+    this.workersAfterBytes = jobs === 'auto' ? AUTO_WORKERS_AFTER_BYTES : 0;
+    this.startWorkersWhenDue();
   }
 
-  /** Queues a task; resolves once there is room for another (back-pressure for the walker). */
+  /** Hands a task to a worker with room, or runs it here; resolves when the walker may go on. */
   async submit(task: ApkTask, done: (r: TaskResult, error?: unknown) => void): Promise<void> {
-    const run = this.pool
-      ? this.pool.run(task, { transferList: transferable(task.bytes) }) as Promise<TaskResult>
-      : runApkTask(task);
-    const p: Promise<void> = run.then((r) => done(r), (e) => done(null, e)).finally(() => this.inFlight.delete(p));
-    this.inFlight.add(p);
-    while (this.inFlight.size >= this.maxInFlight) await Promise.race(this.inFlight);
+    this.startWorkersWhenDue();
+    // Workers report back through this thread's event loop, which a walk served from memory and
+    // the page cache can keep to microtasks for long stretches: let their messages in first.
+    if (this.pool) await new Promise(setImmediate);
+    if (this.pool && this.inWorkers.size < this.workers * QUEUED_PER_WORKER) {
+      const p: Promise<void> = (this.pool.run(task, { transferList: transferable(task.bytes) }) as Promise<TaskResult>)
+        .then((r) => done(r), (e) => done(null, e)).finally(() => this.inWorkers.delete(p));
+      this.inWorkers.add(p);
+      this.ran.workers++;
+      return;
+    }
+    this.bytesHere += task.bytes.length;
+    this.ran.here++;
+    await runApkTask(task).then((r) => done(r), (e) => done(null, e));
   }
 
   async drain(): Promise<void> {
-    while (this.inFlight.size) await Promise.race(this.inFlight);
+    while (this.inWorkers.size) await Promise.race(this.inWorkers);
   }
 
   async close(): Promise<void> {
     await this.drain();
     await this.pool?.destroy();
+  }
+
+  private startWorkersWhenDue(): void {
+    if (this.pool || this.workers === 0 || this.bytesHere < this.workersAfterBytes) return;
+    // The worker is the same module flavour as this file: .ts under tsx (tests), .js when built.
+    // Its path is taken from the package root's subfolders, since the build bundles this module
+    // into dist/cli/ or dist/chunks/ (every module and bundle sits two folders below the root).
+    const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+    const { Piscina } = createRequire(import.meta.url)('piscina') as typeof import('piscina');
+    this.pool = new Piscina({
+      filename: fileURLToPath(new URL(`../scan/apk-worker${ext}`, import.meta.url)),
+      minThreads: this.workers, maxThreads: this.workers, concurrentTasksPerWorker: QUEUED_PER_WORKER, idleTimeout: 1000,
+    });
   }
 }
 

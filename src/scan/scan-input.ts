@@ -21,7 +21,7 @@ import type { AppReport, Endpoint, Report } from '../report/model.js';
 import { SCHEMA_VERSION } from '../report/model.js';
 import { TOOL_VERSION } from '../report/version.js';
 import { analyzeApk } from './analyze-apk.js';
-import { ApkPool } from './apk-pool.js';
+import { ApkPool, type Jobs } from './apk-pool.js';
 import { toAppResult, type AppResult, type CodeResult, type TaskResult } from './apk-task.js';
 import { CallGraph } from '../analysis/call-graph.js';
 import { LIMITS, checkLimit } from '../io/limits.js';
@@ -32,7 +32,8 @@ import { newProgress, type ScanProgress } from './progress.js';
 
 export interface ScanOptions {
   signaturesDir: string;
-  jobs: number;
+  /** Analysis lanes: this thread and jobs − 1 worker threads, or 'auto' (see ApkPool). */
+  jobs: Jobs;
   onProgress?: (p: ScanProgress) => void;
 }
 
@@ -103,7 +104,7 @@ interface RomState {
 }
 
 async function scanFirmware(inputPath: string, name: string, kind: 'firmware' | 'directory', source: Source | null, opts: ScanOptions): Promise<Report> {
-  // Workers load their code while this thread reads the signatures.
+  // Workers asked for up front load their code while this thread reads the signatures.
   const pool = new ApkPool(opts.jobs);
   try {
     return await scanWithPool(inputPath, name, kind, source, loadSignatures(opts.signaturesDir), pool, opts);

@@ -3,7 +3,7 @@ import { scanInput } from '../../scan/scan-input.js';
 import { renderReport } from '../render-report.js';
 import { atOrAbove, maxSeverity } from '../../rules/severity.js';
 import { SEVERITIES, type Severity } from '../../report/model.js';
-import { DEFAULT_JOBS, DEFAULT_SIGNATURES_DIR } from '../defaults.js';
+import { DEFAULT_SIGNATURES_DIR } from '../defaults.js';
 import { emit, defaultFormat } from '../output.js';
 import { progressPrinter } from '../progress-line.js';
 import { parseJobs, parseChoice } from '../parse-options.js';
@@ -14,11 +14,11 @@ export function registerScan(program: Command): void {
     .option('--format <format>', 'json | sarif | md | text (default: text on a terminal, json otherwise)')
     .option('--output <file>', 'write the report to FILE instead of stdout')
     .option('--signatures <dir>', 'rules directory', DEFAULT_SIGNATURES_DIR)
-    .option('--jobs <n>', 'worker threads for APK analysis', String(DEFAULT_JOBS))
+    .option('--jobs <n>', 'analysis threads, this one included (default: one per core, the workers started once a scan is big enough to repay them)')
     .option('--fail-on <severity>', 'exit 1 when a finding at or above this severity exists (low|medium|high|critical)')
     .option('--progress', 'show progress on stderr even when it is not a terminal')
     .option('--no-progress', 'never show progress')
-    .action(async (input: string, o: { format?: string; output?: string; signatures: string; jobs: string; failOn?: string; progress?: boolean }) => {
+    .action(async (input: string, o: { format?: string; output?: string; signatures: string; jobs?: string; failOn?: string; progress?: boolean }) => {
       const format = parseChoice('--format', o.format ?? defaultFormat(), ['json', 'sarif', 'md', 'text']);
       const failOn = o.failOn === undefined ? undefined : parseChoice('--fail-on', o.failOn, SEVERITIES.filter((s) => s !== 'info')) as Severity;
       const jobs = parseJobs(o.jobs);

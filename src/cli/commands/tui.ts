@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../io/errors/index.js';
 import { diffReports } from '../../diff/diff-reports.js';
-import { DEFAULT_JOBS, DEFAULT_SIGNATURES_DIR } from '../defaults.js';
+import { DEFAULT_SIGNATURES_DIR } from '../defaults.js';
 import { loadReportOrScan } from '../load-report-or-scan.js';
 import { parseJobs } from '../parse-options.js';
 import type { ScanProgress } from '../../scan/progress.js';
@@ -11,8 +11,8 @@ export function registerTui(program: Command): void {
     .description('browse a scan (input or report.json), or a diff with --diff A B, in the terminal')
     .option('--diff', 'compare two inputs or reports')
     .option('--signatures <dir>', 'rules directory', DEFAULT_SIGNATURES_DIR)
-    .option('--jobs <n>', 'worker threads when an input must be scanned', String(DEFAULT_JOBS))
-    .action(async (inputs: string[], o: { diff?: boolean; signatures: string; jobs: string }) => {
+    .option('--jobs <n>', 'analysis threads when an input must be scanned (as for scan)')
+    .action(async (inputs: string[], o: { diff?: boolean; signatures: string; jobs?: string }) => {
       const want = o.diff ? 2 : 1;
       if (inputs.length !== want) throw new UsageError(o.diff ? 'tui --diff needs two inputs' : 'tui needs one input or report.json');
       if (!process.stdout.isTTY || !process.stdin.isTTY) throw new UsageError('tui needs a terminal');
