@@ -118,6 +118,17 @@ test('adler32 matches the checksum stored by smali', () => {
   assert.equal(adler32(bytes, 12, bytes.length), new DataView(bytes.buffer, bytes.byteOffset).getUint32(8, true));
 });
 
+test('adler32 stays exact on the worst input for its block size (every byte 0xff) and at block edges', () => {
+  // Byte by byte with a modulo per step: RFC 1950's definition, no block arithmetic to get wrong.
+  const reference = (b: Uint8Array) => { let a = 1, s = 0; for (const x of b) { a = (a + x) % 65521; s = (s + a) % 65521; } return ((s << 16) | a) >>> 0; };
+  for (const n of [1, 7, 8, 3853, 3854, 3855, 3854 * 2 + 5, 100_000]) {
+    const ones = new Uint8Array(n).fill(0xff);
+    assert.equal(adler32(ones, 0, n), reference(ones), `${n} × 0xff`);
+  }
+  const mixed = Uint8Array.from({ length: 20_000 }, (_, i) => (i * 2654435761) >>> 24);
+  assert.equal(adler32(mixed, 12, mixed.length), reference(mixed.subarray(12)));
+});
+
 test('counts and strings of a real dex match androguard; every string decodes', (t) => {
   if (!hasTool('unzip')) { t.skip('unzip not installed'); return; }
   // androguard-urzip-unicode-name: non-ASCII names; appium-settings classes.dex: 46k strings, dex 038.
