@@ -19,7 +19,8 @@
 import type { Anomaly } from '../../io/anomaly.js';
 import { FormatError, TruncatedError, UnsupportedError } from '../../io/errors/index.js';
 import { readHeaderFields, ENDIAN_CONSTANT, REVERSE_ENDIAN_CONSTANT, type DexHeader } from '../dex/header.js';
-import { DexFile, adler32, type CodeItemInsns } from '../dex/dex-file.js';
+import { DexFile, type CodeItemInsns } from '../dex/dex-file.js';
+import { adler32 } from '../dex/adler32.js';
 import { readCompactOffset } from './compact-offset-table.js';
 
 export const CDEX_HEADER_SIZE = 0x88;

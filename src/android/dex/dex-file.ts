@@ -25,6 +25,7 @@ import { CodeCursor } from './code-cursor.js';
 import { readStandardCodeItem, type CodeItemInsns } from './code-item.js';
 
 import { descriptorToDotted } from './descriptor.js';
+import { adler32 } from './adler32.js';
 
 export { descriptorToDotted, readStandardCodeItem, type CodeItemInsns };
 export { readStandardCodeItemInto } from './code-item.js';
@@ -582,27 +583,4 @@ export function parseDex(input: Uint8Array, name: string, path: string): DexFile
   if (pos < containerEnd) anomalies.push({ stage: 'dex', message: `${name}: ${containerEnd - pos} stray bytes at the end of the container`, offset: pos });
   for (const p of parts) p.parts = parts;
   return parts[0];
-}
-
-/** Adler-32 of bytes[from, to) (the DEX header checksum covers everything after itself). */
-export function adler32(b: Uint8Array, from: number, to: number): number {
-  let a = 1, s = 0;
-  let i = from;
-  while (i < to) {
-    // 3854 is the largest n with 255·n·(n+1)/2 + (n+1)·65520 < 2^31 (zlib's NMAX, 5552, is the
-    // bound for 2^32): s stays a signed 32-bit integer, which V8 keeps as one. Past 2^31 the
-    // optimized code deoptimized on overflow and was compiled again for doubles (cold, ~25 % slower).
-    const stop = Math.min(to, i + 3854);
-    // Eight bytes per step: s gains 8·a plus the bytes weighted 8..1, a gains their sum. That is
-    // the byte-by-byte recurrence unrolled, with a short dependency chain (a fifth faster on V8 than
-    // unrolling the recurrence as it stands).
-    for (const stop8 = stop - 8; i <= stop8; i += 8) {
-      const b0 = b[i], b1 = b[i + 1], b2 = b[i + 2], b3 = b[i + 3], b4 = b[i + 4], b5 = b[i + 5], b6 = b[i + 6], b7 = b[i + 7];
-      s += 8 * a + 8 * b0 + 7 * b1 + 6 * b2 + 5 * b3 + 4 * b4 + 3 * b5 + 2 * b6 + b7;
-      a += b0 + b1 + b2 + b3 + b4 + b5 + b6 + b7;
-    }
-    for (; i < stop; i++) { a += b[i]; s += a; }
-    a %= 65521; s %= 65521;
-  }
-  return ((s << 16) | a) >>> 0;
 }

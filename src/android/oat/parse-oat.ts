@@ -20,7 +20,8 @@
 import type { Anomaly } from '../../io/anomaly.js';
 import { FormatError, TruncatedError, UnsupportedError } from '../../io/errors/index.js';
 import { checkLimit } from '../../io/limits.js';
-import { DexFile, adler32 } from '../dex/dex-file.js';
+import { DexFile } from '../dex/dex-file.js';
+import { adler32 } from '../dex/adler32.js';
 import { parseDexHeader, detectDex, type DexHeader } from '../dex/header.js';
 import { ElfFile, detectElf } from './elf.js';
 import { unquickenOatDex } from './oat-quickening.js';

@@ -22,7 +22,8 @@
 import type { Anomaly } from '../../io/anomaly.js';
 import { FormatError, TruncatedError, UnsupportedError } from '../../io/errors/index.js';
 import { checkLimit } from '../../io/limits.js';
-import { DexFile, adler32, readStandardCodeItem } from '../dex/dex-file.js';
+import { DexFile, readStandardCodeItem } from '../dex/dex-file.js';
+import { adler32 } from '../dex/adler32.js';
 import { parseDexHeader, detectDex } from '../dex/header.js';
 import { parseClassData } from '../dex/class-data.js';
 import { detectCompactDex, openCompactDex, compactDexChecksum, CompactDexFile } from '../cdex/compact-dex.js';
