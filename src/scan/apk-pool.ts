@@ -32,11 +32,10 @@ export class ApkPool {
   private pool: Piscina | null = null;
   private readonly inWorkers = new Set<Promise<void>>();
   private readonly workers: number;
+  private readonly workersAfterBytes: number;
   private bytesHere = 0;
   /** Tasks run so far on this thread and on the workers. */
   readonly ran = { here: 0, workers: 0 };
-
-  private readonly workersAfterBytes: number;
 
   constructor(jobs: Jobs) {
     this.workers = (jobs === 'auto' ? availableParallelism() : Math.max(1, jobs)) - 1;
