@@ -13,7 +13,7 @@ export function registerDiff(program: Command): void {
     .option('--format <format>', 'json | md | text (default: text on a terminal, json otherwise)')
     .option('--output <file>', 'write to FILE instead of stdout')
     .option('--signatures <dir>', 'rules directory', DEFAULT_SIGNATURES_DIR)
-    .option('--jobs <n>', 'analysis threads when an input must be scanned (as for scan)')
+    .option('--jobs <n|auto>', 'APK analysis threads when an input must be scanned (as for scan)')
     .action(async (a: string, b: string, o: { format?: string; output?: string; signatures: string; jobs?: string }) => {
       const format = parseChoice('--format', o.format ?? defaultFormat(), ['json', 'md', 'text']);
       const opts = { signaturesDir: o.signatures, jobs: parseJobs(o.jobs) };

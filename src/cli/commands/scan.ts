@@ -14,7 +14,7 @@ export function registerScan(program: Command): void {
     .option('--format <format>', 'json | sarif | md | text (default: text on a terminal, json otherwise)')
     .option('--output <file>', 'write the report to FILE instead of stdout')
     .option('--signatures <dir>', 'rules directory', DEFAULT_SIGNATURES_DIR)
-    .option('--jobs <n>', 'analysis threads, this one included (default: one per core, the workers started once a scan is big enough to repay them)')
+    .option('--jobs <n|auto>', 'APK analysis threads (default auto: one per core, all but one started only once a scan is big enough to repay them)')
     .option('--fail-on <severity>', 'exit 1 when a finding at or above this severity exists (low|medium|high|critical)')
     .option('--progress', 'show progress on stderr even when it is not a terminal')
     .option('--no-progress', 'never show progress')

@@ -11,7 +11,7 @@ export function registerTui(program: Command): void {
     .description('browse a scan (input or report.json), or a diff with --diff A B, in the terminal')
     .option('--diff', 'compare two inputs or reports')
     .option('--signatures <dir>', 'rules directory', DEFAULT_SIGNATURES_DIR)
-    .option('--jobs <n>', 'analysis threads when an input must be scanned (as for scan)')
+    .option('--jobs <n|auto>', 'APK analysis threads when an input must be scanned (as for scan)')
     .action(async (inputs: string[], o: { diff?: boolean; signatures: string; jobs?: string }) => {
       const want = o.diff ? 2 : 1;
       if (inputs.length !== want) throw new UsageError(o.diff ? 'tui --diff needs two inputs' : 'tui needs one input or report.json');
