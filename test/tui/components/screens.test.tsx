@@ -297,8 +297,11 @@ describe('export', () => {
     await ui.press(KEY.enter, 'e');
     assert.match(ui.frame(), /Export this view as/);
     await ui.press('j');
-    const { waitFor } = await import('../helpers.js');
-    await waitFor(() => /exported to/.test(ui.frame()), 500);
+    // The file is written on libuv's thread pool: wait by the clock, not by event-loop turns,
+    // and fail here rather than read a file still being written.
+    const { waitForTimer } = await import('../helpers.js');
+    await waitForTimer(() => /exported to/.test(ui.frame()));
+    assert.match(ui.frame(), /exported to/);
     const status = ui.lines().at(-2)!;
     const file = readdirSync(dir).find((f) => f.endsWith('.json'))!;
     assert.match(file, /^romscan-apps-\d{8}-\d{6}\.json$/);
@@ -307,7 +310,9 @@ describe('export', () => {
     assert.equal(data.search, 'vendor1');
     assert.deepEqual(data.apps.map((a) => a.package).sort(), ['com.vendor1.app00001', 'com.vendor10.app00010', 'com.vendor11.app00011']);
     await ui.press(KEY.enter, 'e', 'm');
-    await waitFor(() => /exported to .*\.md/.test(ui.frame()), 500);
+    const exportedMd = () => /^exported to .*\.md$/.test(ui.state().message?.text ?? '');
+    await waitForTimer(exportedMd);
+    assert.ok(exportedMd(), ui.state().message?.text);
     const md = readFileSync(join(dir, readdirSync(dir).find((f) => f.endsWith('.md'))!), 'utf8');
     assert.match(md, /^# com\.vendor\d+\.app\d+/);
     assert.match(md, /## Permissions/);
