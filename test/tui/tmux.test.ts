@@ -12,12 +12,15 @@ import { makeReport, makeSmallReport } from './fixtures/make-report.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = process.env.ROMSCAN_BIN ?? join(ROOT, 'dist/cli/main.js');
-const SOCKET = `romscan-tui-test-${process.pid}`;
+/** One tmux server per session: kill-server returns before the server is gone, and a new session
+ * started on the same socket meanwhile fails with "server exited unexpectedly". */
+let sessions = 0;
+let socket = '';
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 const skip = !existsSync(BIN) ? `${BIN} is missing (run npm run build first)` : !hasTmux ? 'tmux is not installed (apt-get install tmux)' : false;
 
 function tmux(...args: string[]): string {
-  return execFileSync('tmux', ['-L', SOCKET, '-f', '/dev/null', ...args], { encoding: 'utf8' });
+  return execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
 }
 
 function screen(): string {
@@ -47,11 +50,12 @@ function start(args: string[]): void {
   // gets a clean environment; NO_COLOR is unset so the colour path runs too.
   const cmd = ['env', '-u', 'CI', '-u', 'CONTINUOUS_INTEGRATION', '-u', 'NO_COLOR', 'TERM=xterm-256color',
     process.execPath, BIN, 'tui', ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  socket = `romscan-tui-test-${process.pid}-${++sessions}`;
   tmux('new-session', '-d', '-s', 'tui', '-x', '80', '-y', '24', `${cmd}; echo "romscan exited with $?"; sleep 60`);
 }
 
 function stop(): void {
-  spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
+  spawnSync('tmux', ['-L', socket, 'kill-server']);
 }
 
 describe('romscan tui in tmux', { skip }, () => {
