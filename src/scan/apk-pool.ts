@@ -61,6 +61,14 @@ export class ApkPool {
     await runApkTask(task).then((r) => done(r), (e) => done(null, e));
   }
 
+  /**
+   * SHA-256 of a file on a worker when there are workers, so that it is computed beside what this
+   * thread does next (a ROM's rules) rather than after it; null without workers.
+   */
+  sha256File(path: string): Promise<string> | null {
+    return this.pool ? this.pool.run(path, { name: 'hashFile' }) as Promise<string> : null;
+  }
+
   async drain(): Promise<void> {
     while (this.inWorkers.size) await Promise.race(this.inWorkers);
   }

@@ -143,6 +143,9 @@ async function scanWithPool(inputPath: string, name: string, kind: 'firmware' | 
   } else {
     await walker.walkSource(source!, name, 0, null);
   }
+  // The input's own hash: on a worker, beside the rules, when there is one.
+  const inputHash = source ? pool.sha256File(inputPath) : null;
+  inputHash?.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
   await pool.drain();
 
   const frameworkCerts = new Set(state.analyses
@@ -173,7 +176,7 @@ async function scanWithPool(inputPath: string, name: string, kind: 'firmware' | 
   const partitions = Object.fromEntries([...state.buildProps].sort(([a], [b]) => a.localeCompare(b)));
   const report: Report = {
     schemaVersion: SCHEMA_VERSION, tool: { name: 'romscan', version: TOOL_VERSION },
-    input: { name, kind, sha256: source ? await sha256Source(source) : null },
+    input: { name, kind, sha256: source ? await (inputHash ?? sha256Source(source)) : null },
     firmware: { containers: walker.containers, buildProps: mergeBuildProps(state.buildProps), partitions, endpoints: state.endpoints },
     apps, findings: [], errors: [...walker.errors, ...fileErrors],
   };

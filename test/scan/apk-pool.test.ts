@@ -2,6 +2,7 @@
 // this thread alone; 'auto' starts its workers only once a scan is big enough to repay them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { ApkPool, AUTO_WORKERS_AFTER_BYTES } from '../../src/scan/apk-pool.js';
@@ -55,4 +56,15 @@ test("'auto' keeps a small scan on this thread and starts workers past AUTO_WORK
   assert.equal(results.size, APKS.length + 1);
   assert.ok(big.ran.workers > 0, 'workers started once the threshold was passed');
   assert.match(results.get('junk.apk')!, /"stage":"zip"/);
+});
+
+test('a file is hashed on a worker when there is one, and left to this thread when there is none', async () => {
+  const path = `${CORPUS}/${APKS[0]}`;
+  const alone = new ApkPool(1);
+  assert.equal(alone.sha256File(path), null);
+  await alone.close();
+  const pool = new ApkPool(2);
+  const hex = await pool.sha256File(path);
+  await pool.close();
+  assert.equal(hex, createHash('sha256').update(readFileSync(path)).digest('hex'));
 });
