@@ -143,8 +143,9 @@ async function scanWithPool(inputPath: string, name: string, kind: 'firmware' | 
   } else {
     await walker.walkSource(source!, name, 0, null);
   }
-  // The input's own hash: on a worker, beside the rules, when there is one.
-  const inputHash = source ? pool.sha256File(inputPath) : null;
+  // The input's own hash: on a worker, beside the rules, when there is one (and here if that fails).
+  const onWorker = source ? pool.sha256File(inputPath) : null;
+  const inputHash = onWorker?.catch(() => sha256Source(source!)) ?? null;
   inputHash?.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
   await pool.drain();
 
