@@ -20,6 +20,7 @@ import { loadAverage, measure, timeCommand, type Measured, type Run } from './li
 import { buildMultidexApk, buildRomImages, fileBytes, listApks, toolVersion, type CorpusApk, type RomImages } from './lib/inputs.js';
 import { renderSummary, summariseProfiles } from './profile-summary.js';
 import type { Jobs } from '../src/scan/apk-pool.js';
+import { parseJobs } from '../src/cli/parse-options.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BENCH = join(ROOT, 'bench');
@@ -50,7 +51,7 @@ function parseArgs(argv: string[]): Options {
     if (a === '--quick') { o.quick = true; o.reps = 1; o.analyze = false; o.romScan = false; }
     else if (a === '--reps') o.reps = Math.max(1, Number(next()));
     else if (a === '--sizes') o.sizes = next().split(',').map(Number);
-    else if (a === '--jobs') { const v = next(); o.jobs = v === 'auto' ? v : Math.max(1, Number(v)); }
+    else if (a === '--jobs') o.jobs = parseJobs(next());
     else if (a === '--no-images') o.images = false;
     else if (a === '--no-analyze') o.analyze = false;
     else if (a === '--no-profile') o.profile = false;

@@ -15,6 +15,8 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
 import { runApkTask, type ApkTask, type TaskResult } from './apk-task.js';
+import { sha256Source } from '../io/hash.js';
+import type { Source } from '../io/source.js';
 
 /** Tasks handed to a worker at once: it keeps analysing while this thread is busy with its own. */
 const QUEUED_PER_WORKER = 2;
@@ -62,11 +64,13 @@ export class ApkPool {
   }
 
   /**
-   * SHA-256 of a file on a worker when there are workers, so that it is computed beside what this
-   * thread does next (a ROM's rules) rather than after it; null without workers.
+   * SHA-256 of `source`, the file at `path`: on a worker when there are workers, so that it is
+   * computed beside what this thread does next (a ROM's rules) rather than after it; here when
+   * there are none, or when the worker fails.
    */
-  sha256File(path: string): Promise<string> | null {
-    return this.pool ? this.pool.run(path, { name: 'hashFile' }) as Promise<string> : null;
+  sha256File(source: Source, path: string): Promise<string> {
+    if (!this.pool) return sha256Source(source);
+    return (this.pool.run(path, { name: 'hashFile' }) as Promise<string>).catch(() => sha256Source(source));
   }
 
   async drain(): Promise<void> {

@@ -3,7 +3,6 @@
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { FileSource, readAll, type Source } from '../io/source.js';
-import { sha256Source } from '../io/hash.js';
 import { UsageError, isRomscanError } from '../io/errors/index.js';
 import { openDirectory } from '../formats/directory/open-directory.js';
 import { openZip } from '../formats/zip/open-zip.js';
@@ -143,9 +142,8 @@ async function scanWithPool(inputPath: string, name: string, kind: 'firmware' | 
   } else {
     await walker.walkSource(source!, name, 0, null);
   }
-  // The input's own hash: on a worker, beside the rules, when there is one (and here if that fails).
-  const onWorker = source ? pool.sha256File(inputPath) : null;
-  const inputHash = onWorker?.catch(() => sha256Source(source!)) ?? null;
+  // The input's own hash, beside the rules when the pool has a worker for it.
+  const inputHash = source ? pool.sha256File(source, inputPath) : null;
   inputHash?.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
   await pool.drain();
 
@@ -177,7 +175,7 @@ async function scanWithPool(inputPath: string, name: string, kind: 'firmware' | 
   const partitions = Object.fromEntries([...state.buildProps].sort(([a], [b]) => a.localeCompare(b)));
   const report: Report = {
     schemaVersion: SCHEMA_VERSION, tool: { name: 'romscan', version: TOOL_VERSION },
-    input: { name, kind, sha256: source ? await (inputHash ?? sha256Source(source)) : null },
+    input: { name, kind, sha256: inputHash ? await inputHash : null },
     firmware: { containers: walker.containers, buildProps: mergeBuildProps(state.buildProps), partitions, endpoints: state.endpoints },
     apps, findings: [], errors: [...walker.errors, ...fileErrors],
   };

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { ApkPool, AUTO_WORKERS_AFTER_BYTES } from '../../src/scan/apk-pool.js';
+import { FileSource } from '../../src/io/source.js';
 import { runApkTask, type ApkTask, type TaskResult } from '../../src/scan/apk-task.js';
 import { apiWatchList, loadSignatures } from '../../src/rules/signatures.js';
 
@@ -58,13 +59,17 @@ test("'auto' keeps a small scan on this thread and starts workers past AUTO_WORK
   assert.match(results.get('junk.apk')!, /"stage":"zip"/);
 });
 
-test('a file is hashed on a worker when there is one, and left to this thread when there is none', async () => {
+test('a file is hashed on a worker when there is one, here when there is none, with the same result', async () => {
   const path = `${CORPUS}/${APKS[0]}`;
-  const alone = new ApkPool(1);
-  assert.equal(alone.sha256File(path), null);
-  await alone.close();
-  const pool = new ApkPool(2);
-  const hex = await pool.sha256File(path);
-  await pool.close();
-  assert.equal(hex, createHash('sha256').update(readFileSync(path)).digest('hex'));
+  const expected = createHash('sha256').update(readFileSync(path)).digest('hex');
+  for (const jobs of [1, 2]) {
+    const pool = new ApkPool(jobs);
+    const source = await FileSource.open(path);
+    try {
+      assert.equal(await pool.sha256File(source, path), expected, `--jobs ${jobs}`);
+    } finally {
+      await source.close();
+      await pool.close();
+    }
+  }
 });
