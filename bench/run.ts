@@ -16,7 +16,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statfsSync, s
 import { availableParallelism, cpus, totalmem, release } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadAverage, measure, timeCommand, type Measured, type Run } from './lib/measure.js';
+import { loadAverage, measure, measureRounds, timeCommand, type Measured, type Run, type Trial } from './lib/measure.js';
 import { buildMultidexApk, buildRomImages, fileBytes, listApks, toolVersion, type CorpusApk, type RomImages } from './lib/inputs.js';
 import { renderSummary, summariseProfiles } from './profile-summary.js';
 import type { Jobs } from '../src/scan/apk-pool.js';
@@ -197,44 +197,55 @@ async function apkSuite(title: string, apks: CorpusApk[], dirInput: string, opts
   const files = apks.map((a) => a.path);
   const bytes = apks.reduce((s, a) => s + a.bytes, 0);
   warm(files);
-  const rows: Row[] = [];
   const reps = opts.reps;
   const tag = title.replace(/\W+/g, '-').toLowerCase();
-  const add = (r: Row) => { rows.push(r); log(`${title}: ${r.label}: ${r.wallS.toFixed(2)} s wall, ${r.cpuS.toFixed(2)} s CPU, ${r.maxRssMb.toFixed(0)} MB`); return r; };
+  // Every row runs in the same rounds (measureRounds), so the ratios compare like with like.
+  const trials: Trial[] = [];
+  const trial = (label: string, n: number, make: () => Promise<Run>): number => trials.push({ label, reps: n, make }) - 1;
 
-  const floor = add(await measure('unzip -p every entry (inflate floor)', reps, () => time(shLoop('unzip -p "$f" >/dev/null 2>&1', files))));
-  const romscan: Row[] = [];
-  // The acceptance lines use --jobs as given (default: the CLI's default), the first row.
+  const floorAt = trial('unzip -p every entry (inflate floor)', reps, () => time(shLoop('unzip -p "$f" >/dev/null 2>&1', files)));
+  // The acceptance lines use --jobs as given (default: the CLI's default), the first romscan row.
   const jobsList = [...new Set<Jobs>([opts.jobs, 1, availableParallelism()])];
-  for (const jobs of jobsList) {
-    const out = join(WORK, `out-${tag}-j${jobs}.json`);
-    const r = add(await measure(`romscan scan --jobs ${jobs}`, reps, () => time(romscanScan(dirInput, jobs, out))));
-    mustSucceed(r);
-    r.items = describeScan(out);
-    romscan.push(r);
-  }
+  const outOf = (jobs: Jobs) => join(WORK, `out-${tag}-j${jobs}.json`);
+  const romscanAt = jobsList.map((jobs) => trial(`romscan scan --jobs ${jobs}`, reps, () => time(romscanScan(dirInput, jobs, outOf(jobs)))));
   if (env.aapt) {
-    add(await measure('aapt dump badging (per APK)', reps, () => time(shLoop('aapt dump badging "$f" >/dev/null 2>&1', files))));
-    add(await measure('aapt dump xmltree AndroidManifest.xml (per APK)', reps, () => time(shLoop('aapt dump xmltree "$f" AndroidManifest.xml >/dev/null 2>&1', files))));
+    trial('aapt dump badging (per APK)', reps, () => time(shLoop('aapt dump badging "$f" >/dev/null 2>&1', files)));
+    trial('aapt dump xmltree AndroidManifest.xml (per APK)', reps, () => time(shLoop('aapt dump xmltree "$f" AndroidManifest.xml >/dev/null 2>&1', files)));
   }
-  if (env.dexdump) add(await measure('dexdump -d (per APK)', reps, () => time(shLoop('dexdump -d "$f" >/dev/null 2>&1', files))));
-  let androguard: Row | null = null;
+  if (env.dexdump) trial('dexdump -d (per APK)', reps, () => time(shLoop('dexdump -d "$f" >/dev/null 2>&1', files)));
+  let androguardAt = -1, analyzeAt = -1;
   if (env.python) {
-    // One run: androguard is slow enough that its median would not change a ratio's verdict.
-    androguard = add(await measure('androguard APK manifest + DEX strings (one process)', 1,
-      () => time([env.python!, [join(PEERS, 'androguard_bench.py'), 'manifest-strings', ...files]], { captureStdout: true })));
-    androguard.items = peerSummary(androguard);
+    // androguard is an acceptance line's peer: as many runs as romscan. AnalyzeAPK is shown only,
+    // and a minute per run: once.
+    androguardAt = trial('androguard APK manifest + DEX strings (one process)', reps,
+      () => time([env.python!, [join(PEERS, 'androguard_bench.py'), 'manifest-strings', ...files]], { captureStdout: true }));
     if (analyze) {
-      const a = add(await measure('androguard AnalyzeAPK (one process)', 1,
-        () => time([env.python!, [join(PEERS, 'androguard_bench.py'), 'analyze', ...files]], { captureStdout: true })));
-      a.items = peerSummary(a);
+      analyzeAt = trial('androguard AnalyzeAPK (one process)', 1,
+        () => time([env.python!, [join(PEERS, 'androguard_bench.py'), 'analyze', ...files]], { captureStdout: true }));
     }
   }
+  const jsPeerAt: [number, string[]][] = [];
   for (const lib of env.jsPeers) {
     const excluded = await jsPeerExclusions(lib, files);
     const list = files.filter((f) => !excluded.includes(basename(f)));
-    const r = add(await measure(`${lib} manifest (one Node process)`, reps, () => time([process.execPath, [join(PEERS, 'js-peer.mjs'), lib, ...list]], { captureStdout: true })));
-    r.items = peerSummary(r) + (excluded.length ? `; never returns on ${excluded.join(', ')} (excluded)` : '');
+    jsPeerAt.push([trial(`${lib} manifest (one Node process)`, reps, () => time([process.execPath, [join(PEERS, 'js-peer.mjs'), lib, ...list]], { captureStdout: true })), excluded]);
+  }
+
+  log(`${title}: ${trials.length} rows, ${reps} rounds`);
+  const rows: Row[] = await measureRounds(trials);
+  for (const r of rows) log(`${title}: ${r.label}: ${r.wallS.toFixed(2)} s wall, ${r.cpuS.toFixed(2)} s CPU, ${r.maxRssMb.toFixed(0)} MB`);
+  const floor = rows[floorAt];
+  const romscan = romscanAt.map((k, i) => {
+    const r = rows[k];
+    mustSucceed(r);
+    r.items = describeScan(outOf(jobsList[i]));
+    return r;
+  });
+  const androguard = androguardAt >= 0 ? rows[androguardAt] : null;
+  if (androguard) androguard.items = peerSummary(androguard);
+  if (analyzeAt >= 0) rows[analyzeAt].items = peerSummary(rows[analyzeAt]);
+  for (const [k, excluded] of jsPeerAt) {
+    rows[k].items = peerSummary(rows[k]) + (excluded.length ? `; never returns on ${excluded.join(', ')} (excluded)` : '');
   }
   const check: string[] = [];
   const chosen = romscan[0];
@@ -287,7 +298,6 @@ async function imageSuite(images: RomImages[], opts: Options, corpusHashes: Map<
     for (const format of ['sparse', 'ext4', 'erofs'] as const) {
       const image = size[format];
       warm([image]);
-      const read = await measure('cat', opts.reps, () => time(['bash', ['-c', 'cat "$1" > /dev/null', '_', image]]));
       let peerLabel: string;
       let peerCmd: [string, string[]];
       if (format === 'sparse') {
@@ -300,10 +310,13 @@ async function imageSuite(images: RomImages[], opts: Options, corpusHashes: Map<
         peerLabel = 'fsck.erofs --extract';
         peerCmd = ['fsck.erofs', [`--extract=${join(scratch, 'out')}`, image]];
       }
-      const peer = await measure(peerLabel, opts.reps, () => time(peerCmd), clean);
-      clean();
       const out = join(WORK, `list-${size.sizeMiB}-${format}.json`);
-      const romscan = await measure('romscan extract --list (sha256 of every file)', opts.reps, () => time(romscanList(image, out)));
+      const [read, peer, romscan] = await measureRounds([
+        { label: 'cat', reps: opts.reps, make: () => time(['bash', ['-c', 'cat "$1" > /dev/null', '_', image]]) },
+        { label: peerLabel, reps: opts.reps, make: () => time(peerCmd), before: clean },
+        // After clean: the peer's output is gone (and flushed) before romscan runs.
+        { label: 'romscan extract --list (sha256 of every file)', reps: opts.reps, make: () => time(romscanList(image, out)), before: clean },
+      ]);
       mustSucceed(romscan);
       const { text, ok } = checkListing(out, size, corpusHashes);
       const row: ImageRow = { size, format, image, imageBytes: fileBytes(image), read, peer, peerLabel, romscan, listed: text, ok };
@@ -503,7 +516,7 @@ async function main(): Promise<void> {
     '# romscan benchmark results',
     '',
     `Generated by \`npm run bench${process.argv.slice(2).length ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\` (bench/run.ts); do not edit by hand.`,
-    `Total bench time ${((Date.now() - t0) / 1000).toFixed(0)} s; ${opts.reps} timed run${opts.reps > 1 ? 's' : ''} per row (median shown; androguard runs once).`,
+    `Total bench time ${((Date.now() - t0) / 1000).toFixed(0)} s; ${opts.reps} timed run${opts.reps > 1 ? 's' : ''} per row (median shown; the rows of a table run interleaved, round by round; AnalyzeAPK runs once).`,
     '',
     '## Machine',
     '',

@@ -83,14 +83,36 @@ export function summarise(label: string, runs: Run[], note?: string): Measured {
   };
 }
 
+/** One row of a bench table: what to run, how often, and what to do (untimed) before each run. */
+export interface Trial {
+  label: string;
+  reps: number;
+  make: () => Promise<Run>;
+  before?: () => void | Promise<void>;
+}
+
+/**
+ * Runs the trials in rounds, each trial once per round until it has its `reps` runs, and
+ * summarises each. Interleaving puts every row under the same stretch of a shared machine's
+ * load: run one row after another and a busy minute lands on one row only, skewing the ratios
+ * between rows that the acceptance lines read.
+ */
+export async function measureRounds(trials: Trial[]): Promise<Measured[]> {
+  const runs: Run[][] = trials.map(() => []);
+  const rounds = Math.max(0, ...trials.map((t) => t.reps));
+  for (let round = 0; round < rounds; round++) {
+    for (const [k, t] of trials.entries()) {
+      if (round >= t.reps) continue;
+      await t.before?.();
+      runs[k].push(await t.make());
+    }
+  }
+  return trials.map((t, k) => summarise(t.label, runs[k]));
+}
+
 /** Runs `make()` `reps` times (after `before()` each time, untimed) and summarises. */
 export async function measure(label: string, reps: number, make: () => Promise<Run>, before?: () => void | Promise<void>): Promise<Measured> {
-  const runs: Run[] = [];
-  for (let i = 0; i < reps; i++) {
-    await before?.();
-    runs.push(await make());
-  }
-  return summarise(label, runs);
+  return (await measureRounds([{ label, reps, make, before }]))[0];
 }
 
 export function loadAverage(): string {
