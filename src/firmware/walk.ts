@@ -81,6 +81,10 @@ export class FirmwareWalker {
     // Over a forward-decoded stream, files are visited in disk order after the listing, so the
     // stream is decoded about once instead of restarting for every file behind the decoder.
     const deferred: { entry: Entry; role: FileRole; source: Source }[] = [];
+    // Otherwise smallest first, after the listing: the analyser's code is compiled (V8's JIT)
+    // while it runs on small apps, so the big ones, most of the work, run on compiled code. On a
+    // directory of 90 APKs this cut the scan by ~9 % against name order (bench/README.md).
+    const bySize: { entry: Entry; role: FileRole }[] = [];
     try {
       for await (const entry of container.entries()) {
         if (entry.type !== 'file') continue;
@@ -91,9 +95,9 @@ export class FirmwareWalker {
         }
         const role = roleOf(entry.name);
         if (role) {
+          if (!sequential) { bySize.push({ entry, role }); continue; }
           const source = await this.openEntry(entry, childPath(path, entry.name, container.format));
-          if (source && sequential) deferred.push({ entry, role, source });
-          else if (source) await this.emit(entry, source, path, role, imagePartition, container.format);
+          if (source) deferred.push({ entry, role, source });
           continue;
         }
         if (isArchive) {
@@ -108,6 +112,11 @@ export class FirmwareWalker {
     }
     deferred.sort((a, b) => diskOrder(a.source) - diskOrder(b.source));
     for (const d of deferred) await this.emit(d.entry, d.source, path, d.role, imagePartition, container.format);
+    bySize.sort((a, b) => a.entry.size - b.entry.size); // stable: equal sizes keep listing order
+    for (const { entry, role } of bySize) {
+      const source = await this.openEntry(entry, childPath(path, entry.name, container.format));
+      if (source) await this.emit(entry, source, path, role, imagePartition, container.format);
+    }
     for (const a of container.anomalies ?? []) {
       this.errors.push({ stage: container.format, code: 'E_ANOMALY', message: a.message, offset: a.offset, path: a.path || path });
     }
