@@ -135,7 +135,7 @@ async function scanWithPool(inputPath: string, name: string, kind: 'firmware' | 
         fileErrors.push(toReportError(found.role, e, found.path));
       }
     },
-  });
+  }, { smallestFirst: true });
   if (kind === 'directory') {
     progress.containers++;
     await walkDirectory(walker, inputPath, name);
