@@ -2,12 +2,13 @@
 // one job; prints medians and ratios and rewrites bench/RESULTS.md (machine, date, load).
 //
 //   node --import tsx bench/run.ts [--quick] [--reps N] [--sizes 320,640,1280] [--jobs N|auto]
-//                                  [--no-images] [--no-analyze] [--no-rom-scan] [--no-profile]
-// --quick: one run per row, no AnalyzeAPK, no full scan of a ROM image.
+//                                  [--no-images] [--no-analyze] [--no-rom-scan] [--no-rom-dir] [--no-profile]
+// --quick: one run per row, no AnalyzeAPK, no full scan of a ROM image or of its APK tree.
 //
 // Inputs (built once from ../shared/corpus with the real tools, cached in bench/work/):
 //   the APK corpus directory, a large multidex APK, and ROM images of three sizes in three forms
-//   (ext4 from mke2fs -d, Android sparse from img2simg, EROFS lz4hc from mkfs.erofs).
+//   (ext4 from mke2fs -d, Android sparse from img2simg, EROFS lz4hc from mkfs.erofs); the smallest
+//   image's APK tree is also scanned as a directory, a ROM-sized one.
 // romscan runs from its own build (npm run bundle into bench/work/romscan/dist), so a half-edited dist/ elsewhere
 // in the tree does not change what is measured.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -17,7 +18,7 @@ import { availableParallelism, cpus, totalmem, release } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadAverage, measure, measureRounds, timeCommand, type Measured, type Run, type Trial } from './lib/measure.js';
-import { buildMultidexApk, buildRomImages, fileBytes, listApks, toolVersion, type CorpusApk, type RomImages } from './lib/inputs.js';
+import { buildMultidexApk, buildRomImages, fileBytes, listApks, listApksUnder, toolVersion, type CorpusApk, type RomImages } from './lib/inputs.js';
 import { renderSummary, summariseProfiles } from './profile-summary.js';
 import type { Jobs } from '../src/scan/apk-pool.js';
 import { parseJobs } from '../src/cli/parse-options.js';
@@ -36,11 +37,11 @@ const SIGNATURES = join(ROOT, 'signatures');
 
 // ---------------------------------------------------------------- options
 
-interface Options { quick: boolean; reps: number; sizes: number[]; jobs: Jobs; images: boolean; analyze: boolean; profile: boolean; romScan: boolean }
+interface Options { quick: boolean; reps: number; sizes: number[]; jobs: Jobs; images: boolean; analyze: boolean; profile: boolean; romScan: boolean; romDir: boolean }
 
 function parseArgs(argv: string[]): Options {
   // --jobs defaults to what `romscan scan` uses ('auto'); the APK suite also shows 1 and one per core.
-  const o: Options = { quick: false, reps: 3, sizes: [320, 640, 1280], jobs: 'auto', images: true, analyze: true, profile: true, romScan: true };
+  const o: Options = { quick: false, reps: 3, sizes: [320, 640, 1280], jobs: 'auto', images: true, analyze: true, profile: true, romScan: true, romDir: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => {
@@ -48,7 +49,7 @@ function parseArgs(argv: string[]): Options {
       if (v === undefined) throw new Error(`${a} needs a value`);
       return v;
     };
-    if (a === '--quick') { o.quick = true; o.reps = 1; o.analyze = false; o.romScan = false; }
+    if (a === '--quick') { o.quick = true; o.reps = 1; o.analyze = false; o.romScan = false; o.romDir = false; }
     else if (a === '--reps') o.reps = Math.max(1, Number(next()));
     else if (a === '--sizes') o.sizes = next().split(',').map(Number);
     else if (a === '--jobs') o.jobs = parseJobs(next());
@@ -56,6 +57,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--no-analyze') o.analyze = false;
     else if (a === '--no-profile') o.profile = false;
     else if (a === '--no-rom-scan') o.romScan = false;
+    else if (a === '--no-rom-dir') o.romDir = false;
     else if (a === '--help' || a === '-h') {
       process.stdout.write(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(0, 12).join('\n') + '\n');
       process.exit(0);
@@ -193,7 +195,12 @@ interface ApkSuite {
   check: string[];
 }
 
-async function apkSuite(title: string, apks: CorpusApk[], dirInput: string, opts: Options, env: Env, analyze: boolean): Promise<ApkSuite> {
+/**
+ * `peers`: 'all' runs every peer; 'acceptance' only what the acceptance lines compare (the unzip
+ * floor, romscan with --jobs as given, androguard's manifest + strings once), for inputs where the
+ * per-APK peers would take many minutes.
+ */
+async function apkSuite(title: string, apks: CorpusApk[], dirInput: string, opts: Options, env: Env, analyze: boolean, peers: 'all' | 'acceptance' = 'all'): Promise<ApkSuite> {
   const files = apks.map((a) => a.path);
   const bytes = apks.reduce((s, a) => s + a.bytes, 0);
   warm(files);
@@ -205,19 +212,20 @@ async function apkSuite(title: string, apks: CorpusApk[], dirInput: string, opts
 
   const floorAt = trial('unzip -p every entry (inflate floor)', reps, () => time(shLoop('unzip -p "$f" >/dev/null 2>&1', files)));
   // The acceptance lines use --jobs as given (default: the CLI's default), the first romscan row.
-  const jobsList = [...new Set<Jobs>([opts.jobs, 1, availableParallelism()])];
+  const all = peers === 'all';
+  const jobsList = all ? [...new Set<Jobs>([opts.jobs, 1, availableParallelism()])] : [opts.jobs];
   const outOf = (jobs: Jobs) => join(WORK, `out-${tag}-j${jobs}.json`);
   const romscanAt = jobsList.map((jobs) => trial(`romscan scan --jobs ${jobs}`, reps, () => time(romscanScan(dirInput, jobs, outOf(jobs)))));
-  if (env.aapt) {
+  if (all && env.aapt) {
     trial('aapt dump badging (per APK)', reps, () => time(shLoop('aapt dump badging "$f" >/dev/null 2>&1', files)));
     trial('aapt dump xmltree AndroidManifest.xml (per APK)', reps, () => time(shLoop('aapt dump xmltree "$f" AndroidManifest.xml >/dev/null 2>&1', files)));
   }
-  if (env.dexdump) trial('dexdump -d (per APK)', reps, () => time(shLoop('dexdump -d "$f" >/dev/null 2>&1', files)));
+  if (all && env.dexdump) trial('dexdump -d (per APK)', reps, () => time(shLoop('dexdump -d "$f" >/dev/null 2>&1', files)));
   let androguardAt = -1, analyzeAt = -1;
   if (env.python) {
     // androguard is an acceptance line's peer: as many runs as romscan. AnalyzeAPK is shown only,
     // and a minute per run: once.
-    androguardAt = trial('androguard APK manifest + DEX strings (one process)', reps,
+    androguardAt = trial(`androguard APK manifest + DEX strings (one process${all ? '' : ', 1 run'})`, all ? reps : 1,
       () => time([env.python!, [join(PEERS, 'androguard_bench.py'), 'manifest-strings', ...files]], { captureStdout: true }));
     if (analyze) {
       analyzeAt = trial('androguard AnalyzeAPK (one process)', 1,
@@ -225,7 +233,7 @@ async function apkSuite(title: string, apks: CorpusApk[], dirInput: string, opts
     }
   }
   const jsPeerAt: [number, string[]][] = [];
-  for (const lib of env.jsPeers) {
+  for (const lib of all ? env.jsPeers : []) {
     const excluded = await jsPeerExclusions(lib, files);
     const list = files.filter((f) => !excluded.includes(basename(f)));
     jsPeerAt.push([trial(`${lib} manifest (one Node process)`, reps, () => time([process.execPath, [join(PEERS, 'js-peer.mjs'), lib, ...list]], { captureStdout: true })), excluded]);
@@ -249,10 +257,10 @@ async function apkSuite(title: string, apks: CorpusApk[], dirInput: string, opts
   }
   const check: string[] = [];
   const chosen = romscan[0];
-  check.push(verdict(`romscan (manifest + DEX strings + endpoints + API call sites, --jobs ${opts.jobs}) ≤ 2× the unzip -p floor`,
+  check.push(verdict(`${title}: romscan (manifest + DEX strings + endpoints + API call sites, --jobs ${opts.jobs}) ≤ 2× the unzip -p floor`,
     chosen.wallS / floor.wallS, (x) => x <= 2, (x) => `${x.toFixed(2)}× (CPU ${(chosen.cpuS / floor.cpuS).toFixed(2)}×)`));
   if (androguard) {
-    check.push(verdict('romscan ≥ 20× faster than androguard manifest + DEX strings',
+    check.push(verdict(`${title}: romscan ≥ 20× faster than androguard manifest + DEX strings`,
       androguard.wallS / chosen.wallS, (x) => x >= 20, (x) => `${x.toFixed(1)}× (CPU ${(androguard!.cpuS / chosen.cpuS).toFixed(1)}×)`));
   }
   return { title, inputs: `${apks.length} APK${apks.length > 1 ? 's' : ''}, ${mb(bytes)}`, bytes, rows, romscan, floor, androguard, check };
@@ -500,8 +508,16 @@ async function main(): Promise<void> {
 
   const suites: ApkSuite[] = [];
   // AnalyzeAPK runs on the corpus only: on the multidex APK it alone would take minutes.
-  suites.push(await apkSuite('APK corpus directory', corpus, CORPUS, opts, env, opts.analyze));
+  const corpusSuite = await apkSuite('APK corpus directory', corpus, CORPUS, opts, env, opts.analyze);
+  suites.push(corpusSuite);
   suites.push(await apkSuite('Large multidex APK', [{ path: multidex, bytes: fileBytes(multidex) }], multidex, opts, env, false));
+  let romDirSuite: ApkSuite | null = null;
+  if (images.length && opts.romDir) {
+    // The directory line again at a ROM's scale: hundreds of APKs, where start-up and JIT warm-up
+    // are spread thin and the worker threads start.
+    const tree = images[0].tree;
+    suites.push(romDirSuite = await apkSuite(`ROM-sized APK directory, the ${images[0].sizeMiB} MiB images' tree`, listApksUnder(tree), tree, opts, env, false, 'acceptance'));
+  }
   const imageRows = images.length ? await imageSuite(images, opts, corpusHashes) : [];
   const romRows = images.length && opts.romScan ? await romScan(images[0].sparse, images[0].apks, opts) : [];
   const prof = opts.profile ? await profiles(CORPUS, multidex, images.length ? images[images.length - 1].sparse : null) : [];
@@ -510,7 +526,8 @@ async function main(): Promise<void> {
   // ------------------------------------------------------------ RESULTS.md
   const m = machine();
   const img = imageRows.length ? imageTables(imageRows) : null;
-  const checks = [...suites[0].check, ...(img?.checks ?? [])];
+  // The directory lines (the multidex APK is one file: its lines stay in its table).
+  const checks = [...corpusSuite.check, ...(romDirSuite?.check ?? []), ...(img?.checks ?? [])];
   for (const r of romRows) checks.push(`INFO (not an acceptance line): full \`${r.label.replace(/^romscan /, '')}\` (${images[0].apks} APKs): ${s(r.wallS)} wall, ${s(r.cpuS)} CPU, peak RSS ${r.maxRssMb.toFixed(0)} MB`);
   const md: string[] = [
     '# romscan benchmark results',

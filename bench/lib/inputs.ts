@@ -18,6 +18,12 @@ export function listApks(dir: string): CorpusApk[] {
     .map((n) => ({ path: join(dir, n), bytes: statSync(join(dir, n)).size }));
 }
 
+/** Every *.apk below `dir` (an image's tree), in path order. */
+export function listApksUnder(dir: string): CorpusApk[] {
+  return (readdirSync(dir, { recursive: true }) as string[]).filter((n) => n.endsWith('.apk')).sort()
+    .map((n) => ({ path: join(dir, n), bytes: statSync(join(dir, n)).size }));
+}
+
 function log(msg: string): void {
   process.stderr.write(`[bench] ${msg}\n`);
 }
