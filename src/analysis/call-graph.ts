@@ -2,12 +2,13 @@
 // method ids: each name is stored once (ids in the order names are met) and edges are (caller,
 // callee) id pairs in an Int32Array; adjacency lists are built on first use, since only the few
 // graphs a rule searches need them (rules/link.ts orders what it visits by name). The plain
-// {nodes, edges} form (PackedCalls) crosses threads cheaply and is how every app's graph waits
-// for a ROM's rules.
+// {nodes, edges} form (PackedCalls) crosses threads cheaply: an odexed app's code graph waits in
+// it for the app it belongs to (an app with dex code is searched where it was analysed, and its
+// graph dropped: scan/apk-task.ts).
 //
 // Names may also be left to the first use of `nodes`: building "com.a.B.m" for every method of
-// every app costs more than the few graphs a rule ever searches are worth (scan/apk-task.ts packs
-// a graph only when the app could link data to the network).
+// every app costs more than the few graphs a rule ever searches are worth (only an app that could
+// link data to the network is searched: rules/evaluate-app.ts findCodeLinks).
 
 export interface PackedCalls {
   /** Method names, unique. */

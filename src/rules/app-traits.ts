@@ -1,5 +1,5 @@
-// Facts about an app that rules read and that need no signatures, so the analysis (worker
-// threads included, which never load rules) can use them too.
+// Facts about an app that rules read and that need no signatures, so the analysis can use them
+// before any rule runs.
 import type { AppReport } from '../report/model.js';
 
 /** Shared user ids that only platform-signed system code can join. */
@@ -22,8 +22,8 @@ export function canTransmit(app: Pick<AppReport, 'permissions' | 'sharedUserId'>
  * Whether the phone-home rule could find anything: the app can transmit, holds an endpoint, and
  * uses an API that is not network I/O (a possible data read). The analysis uses it to skip
  * building (canTransmit, known from the manifest before the dex walk) and naming (this, after
- * it) call graphs no rule will search (scan/analyze-apk.ts, scan/apk-task.ts); the rule starts
- * with it (rules/evaluate-app.ts), so they cannot disagree.
+ * it) call graphs no rule will search (scan/analyze-apk.ts, rules/evaluate-app.ts findCodeLinks);
+ * the rule starts with it too, so they cannot disagree.
  */
 export function mayLinkDataToNetwork(app: AppReport): boolean {
   return canTransmit(app) && app.endpoints.length > 0 && app.apis.some((a) => a.category !== 'network');

@@ -16,6 +16,20 @@ export interface AppContext {
   calls: CallGraph;
   /** The app was found inside a firmware image (pre-installed), not scanned on its own. */
   inFirmware: boolean;
+  /** What the phone-home rule found in the code, when searched already (scan/apk-task.ts): `calls` is then empty. */
+  links?: CodeLinks | null;
+}
+
+/**
+ * What the phone-home rule finds in an app's code: how its data reads connect to its network
+ * code, and the path a trigger receiver takes to that link. It needs the app and its call graph
+ * only, not the ROM around it, so a scan searches each app as soon as it is analysed and need not
+ * keep its graph (tens of MB for a big app) until the ROM's rules run.
+ */
+export interface CodeLinks {
+  found: Link | null;
+  /** From a trigger receiver into the linked code, when the link holds a hardcoded endpoint. */
+  entry: string[] | null;
 }
 
 /** Evidence lists are capped so one noisy app does not flood a report. */
@@ -186,15 +200,15 @@ const PROVIDER_ENTRIES = ['call', 'query', 'insert', 'update', 'delete', 'openFi
 /**
  * The app's call graph plus the hops the framework makes for it: code that holds a content:// URI
  * of the app's own provider reaches that provider's query/call methods (Binder IPC, invisible to
- * method references). Returns ctx.calls itself when there is nothing to add.
+ * method references). Returns `calls` itself when there is nothing to add.
  */
-export function bridgedCalls(app: AppReport, ctx: AppContext): CallGraph {
+export function bridgedCalls(app: AppReport, calls: CallGraph): CallGraph {
   const providers = new Map<string, string>();
   for (const c of app.components) {
     if (c.type !== 'provider' || !c.authorities) continue;
     for (const auth of c.authorities.split(';')) if (auth.trim()) providers.set(auth.trim().toLowerCase(), c.name);
   }
-  if (!providers.size) return ctx.calls;
+  if (!providers.size) return calls;
   const extra: [string, string][] = [];
   // URI constants arrive as string "apis" (the analysis layer's string watch) or, from other
   // producers, as endpoints; both carry the methods that hold them.
@@ -206,18 +220,28 @@ export function bridgedCalls(app: AppReport, ctx: AppContext): CallGraph {
       for (const entry of PROVIDER_ENTRIES) extra.push([`${l.class}.${l.method}`, `${provider}.${entry}`]);
     }
   }
-  return ctx.calls.withPairs(extra);
+  return calls.withPairs(extra);
 }
 
-function phoneHome(app: AppReport, ctx: AppContext, sigs: Signatures, sites: Sites, eps: EndpointInfo[]): Finding[] {
-  if (!mayLinkDataToNetwork(app)) return [];
+/** What the phone-home rule reads off an app before searching its code. */
+interface PhoneHomeInputs {
+  /** Hardcoded endpoints the app can send to: remote hosts with INTERNET, SMS numbers with SEND_SMS. */
+  transportEps: EndpointInfo[];
+  readSites: Site[];
+  netSites: Site[];
+  receivers: { component: string; action: string; reference: string }[];
+}
+
+/** Null when the rule cannot apply: nothing read, or nothing to send it to. */
+function phoneHomeInputs(app: AppReport, sigs: Signatures, sites: Sites, eps: EndpointInfo[]): PhoneHomeInputs | null {
+  if (!mayLinkDataToNetwork(app)) return null;
   const remote = eps.filter((e) => e.remote);
   const smsEps = eps.filter((e) => e.sms);
   const requested = new Set(app.permissions.requested);
   const canNet = requested.has('android.permission.INTERNET') || isSystemUid(app);
   const canSms = requested.has('android.permission.SEND_SMS') || isSystemUid(app);
   const transportEps = [...(canNet ? remote : []), ...(canSms && sites.sms.length ? smsEps : [])];
-  if (!sites.data.length || !transportEps.length) return [];
+  if (!sites.data.length || !transportEps.length) return null;
 
   // Network code: call sites of network APIs and SMS senders. Only when the app has none (native
   // or unlisted HTTP stacks) do the methods holding the endpoint strings stand in for it.
@@ -227,25 +251,45 @@ function phoneHome(app: AppReport, ctx: AppContext, sigs: Signatures, sites: Sit
       for (const l of e.endpoint.locations) netSites.push({ key: `${l.class}.${l.method}`, cls: l.class, method: l.method, dex: l.dex, what: e.endpoint.value });
     }
   }
-  const readSites = sites.data.map(toSite);
-  const calls = bridgedCalls(app, ctx);
-  const found = findLink(readSites, netSites, calls);
-  const receivers = triggerReceivers(app, sigs);
+  return { transportEps, readSites: sites.data.map(toSite), netSites, receivers: triggerReceivers(app, sigs) };
+}
+
+/** The phone-home rule's code search for `app`, or null when the rule cannot apply (see CodeLinks). */
+export function findCodeLinks(app: AppReport, calls: CallGraph, sigs: Signatures): CodeLinks | null {
+  if (!mayLinkDataToNetwork(app)) return null; // before the sites: most apps stop here
+  const inputs = phoneHomeInputs(app, sigs, collectSites(app, sigs), app.endpoints.map((e) => classifyEndpoint(e, sigs)));
+  return inputs && searchCode(app, calls, inputs);
+}
+
+function searchCode(app: AppReport, calls: CallGraph, inputs: PhoneHomeInputs): CodeLinks {
+  const graph = bridgedCalls(app, calls);
+  const found = findLink(inputs.readSites, inputs.netSites, graph);
+  if (!found || !endpointsNear(found, inputs.transportEps).length) return { found, entry: null };
+  const targets = new Set([found.toRead[0]!, found.read.key, found.net.key]);
+  return { found, entry: findEntryPath(inputs.receivers.map((r) => r.component), targets, graph) };
+}
+
+/**
+ * The endpoints held in the linked code (a class on the path): a link counts only if one is, as
+ * an app that reads the clipboard next to a sample URL and uses a library's HTTP elsewhere does
+ * not send the clipboard there.
+ */
+function endpointsNear(found: Link, transportEps: EndpointInfo[]): EndpointInfo[] {
+  const linkedClasses = new Set<string>([outerClass(found.net.cls), outerClass(found.read.cls)]);
+  // call paths list methods ("pkg.Class.method"); class-level links list classes already.
+  const methods = found.kind === 'call-path' || found.kind === 'same-method';
+  for (const k of [...found.toNet, ...found.toRead]) linkedClasses.add(outerClass(methods ? splitKey(k).cls : k));
+  return transportEps.filter((e) => e.endpoint.locations.some((l) => linkedClasses.has(outerClass(l.class))));
+}
+
+function phoneHome(app: AppReport, ctx: AppContext, sigs: Signatures, sites: Sites, eps: EndpointInfo[]): Finding[] {
+  const inputs = phoneHomeInputs(app, sigs, sites, eps);
+  if (!inputs) return [];
+  const { transportEps, receivers } = inputs;
+  const { found, entry } = ctx.links ?? searchCode(app, ctx.calls, inputs);
   const kinds = sortUnique(sites.data.map((d) => d.category.id));
   const identifierKinds = kinds.filter((k) => sigs.categories.find((c) => c.id === k)?.group === 'identifier');
-
-  // A link counts only if a hardcoded endpoint sits in the linked code (a class on the path):
-  // an app that reads the clipboard next to a sample URL and uses a library's HTTP elsewhere
-  // does not send the clipboard there.
-  const linkedClasses = new Set<string>();
-  if (found) {
-    linkedClasses.add(outerClass(found.net.cls));
-    linkedClasses.add(outerClass(found.read.cls));
-    // call paths list methods ("pkg.Class.method"); class-level links list classes already.
-    const methods = found.kind === 'call-path' || found.kind === 'same-method';
-    for (const k of [...found.toNet, ...found.toRead]) linkedClasses.add(outerClass(methods ? splitKey(k).cls : k));
-  }
-  const nearEps = transportEps.filter((e) => e.endpoint.locations.some((l) => linkedClasses.has(outerClass(l.class))));
+  const nearEps = found ? endpointsNear(found, transportEps) : [];
   const link = found && nearEps.length ? found : null;
   const boostEps = nearEps.length ? nearEps : transportEps;
   const cleartext = boostEps.some((e) => e.cleartext || e.sms);
@@ -287,7 +331,6 @@ function phoneHome(app: AppReport, ctx: AppContext, sigs: Signatures, sites: Sit
   for (const r of receivers.slice(0, MAX_EVIDENCE_SITES)) evidence.push(`wakes on ${r.action} via receiver ${r.component}`);
   if (link) {
     evidence.push(describeLink(link));
-    const entry = findEntryPath(receivers.map((r) => r.component), new Set([link.toRead[0]!, link.read.key, link.net.key]), calls);
     if (entry && entry.length > 1) evidence.push(`entry: ${entry.join(' → ')}`);
   } else if (found) {
     evidence.push(`${describeLink(found)}, but no hardcoded endpoint sits in that code`);

@@ -14,7 +14,8 @@ import type { Piscina } from 'piscina';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
-import { runApkTask, type ApkTask, type TaskResult } from './apk-task.js';
+import { runApkTask, taskRules, type ApkTask, type TaskResult, type TaskRules } from './apk-task.js';
+import type { Signatures } from '../rules/signatures.js';
 import { sha256Source } from '../io/hash.js';
 import type { Source } from '../io/source.js';
 
@@ -36,10 +37,12 @@ export class ApkPool {
   private readonly workers: number;
   private readonly workersAfterBytes: number;
   private bytesHere = 0;
+  private readonly rules: TaskRules;
   /** Tasks run so far on this thread and on the workers. */
   readonly ran = { here: 0, workers: 0 };
 
-  constructor(jobs: Jobs) {
+  constructor(jobs: Jobs, private readonly sigs: Signatures) {
+    this.rules = taskRules(sigs);
     this.workers = (jobs === 'auto' ? availableParallelism() : Math.max(1, jobs)) - 1;
     this.workersAfterBytes = jobs === 'auto' ? AUTO_WORKERS_AFTER_BYTES : 0;
     this.startWorkersWhenDue();
@@ -60,7 +63,7 @@ export class ApkPool {
     }
     this.bytesHere += task.bytes.length;
     this.ran.here++;
-    await runApkTask(task).then((r) => done(r), (e) => done(null, e));
+    await runApkTask(task, this.rules).then((r) => done(r), (e) => done(null, e));
   }
 
   /**
@@ -92,6 +95,7 @@ export class ApkPool {
     this.pool = new Piscina({
       filename: fileURLToPath(new URL(`../scan/apk-worker${ext}`, import.meta.url)),
       minThreads: this.workers, maxThreads: this.workers, concurrentTasksPerWorker: QUEUED_PER_WORKER, idleTimeout: 1000,
+      workerData: this.sigs,
     });
   }
 }

@@ -11,7 +11,8 @@ import { CallGraph, type PackedCalls } from '../analysis/call-graph.js';
 import type { AppReport } from '../report/model.js';
 import { smsEndpointsFromCode } from '../analysis/sms-numbers.js';
 import { mergeEndpoints } from './merge-code-facts.js';
-import { mayLinkDataToNetwork } from '../rules/app-traits.js';
+import { findCodeLinks, type CodeLinks } from '../rules/evaluate-app.js';
+import { apiWatchList, type Signatures } from '../rules/signatures.js';
 
 export interface ApkTask {
   kind: 'apk' | 'jar' | 'vdex' | 'odex';
@@ -19,23 +20,36 @@ export interface ApkTask {
   path: string;
   partition: string | null;
   inFirmware: boolean;
-  /** API and field names to report, from the signatures (sent with the task: workers never load rules). */
-  watch: Map<string, string>;
   /** For vdex/odex: how the code file is named in locations, e.g. "oat/arm64/Foo.vdex". */
   codeName?: string;
 }
 
-/** An analysed APK as the ROM scan holds it until its rules run: the call graph packed. */
-export interface AppResult { kind: 'app'; app: AppReport; classNames: string[]; inFirmware: boolean; calls: PackedCalls }
+/**
+ * What a task needs of the signatures: the API and field names to report, and the rest for the
+ * phone-home rule's code search. Made once per thread (a worker gets the signatures as its
+ * workerData), not sent with every task.
+ */
+export interface TaskRules { sigs: Signatures; watch: Map<string, string> }
+
+export function taskRules(sigs: Signatures): TaskRules {
+  return { sigs, watch: apiWatchList(sigs) };
+}
+
+/**
+ * An analysed APK as the ROM scan holds it until its rules run: without its call graph, but with
+ * the phone-home rule's code search done (`links`) when it has dex code. An app without (odexed:
+ * its code is in a vdex/odex found on its own) is searched once that code is merged in.
+ */
+export interface AppResult { kind: 'app'; app: AppReport; classNames: string[]; inFirmware: boolean; links: CodeLinks | null }
 /** Code of an odexed app (vdex/odex), merged into its APK at the end. */
 export interface CodeResult { kind: 'code'; facts: Omit<CodeFacts, 'calls'>; calls: PackedCalls; anomalies: Anomaly[] }
 export type TaskResult = AppResult | CodeResult | null;
 
 /** Returns null for a jar without code. */
-export async function runApkTask(task: ApkTask): Promise<TaskResult> {
+export async function runApkTask(task: ApkTask, rules: TaskRules): Promise<TaskResult> {
   if (task.kind === 'vdex' || task.kind === 'odex') {
     const { dexes, anomalies } = task.kind === 'vdex' ? parseVdex(task.bytes, task.path) : parseOat(task.bytes, task.path);
-    const facts = collectCodeFacts(dexes, task.watch);
+    const facts = collectCodeFacts(dexes, rules.watch);
     mergeEndpoints(facts.endpoints, smsEndpointsFromCode(dexes));
     const { calls, ...rest } = renameDex(facts, task.codeName ?? task.path);
     // Without watched API uses there is no identifier read to link to network code.
@@ -43,20 +57,20 @@ export async function runApkTask(task: ApkTask): Promise<TaskResult> {
   }
   const source = new BufferSource(task.bytes, task.path);
   const analysis = await analyzeApk(source, {
-    watch: task.watch, path: task.path, partition: task.partition, inFirmware: task.inFirmware, isJar: task.kind === 'jar',
+    watch: rules.watch, path: task.path, partition: task.partition, inFirmware: task.inFirmware, isJar: task.kind === 'jar',
   });
   if (task.kind === 'jar' && analysis.app.dex.length === 0) return null;
-  return toAppResult(analysis);
+  return toAppResult(analysis, rules.sigs);
 }
 
 /**
- * The call graph only serves to link data reads to network code (rules/link.ts), so only the
- * graph of an app that could link them is named and packed. A whole-ROM scan holds every such
- * graph until the ROM-level facts (platform key, grants) are known.
+ * The call graph only serves the phone-home rule's code search, which needs nothing of the ROM
+ * around the app: so it runs here, on the thread that built the graph, and the graph goes. (An
+ * app that could not link data to the network has its graph neither named nor searched.)
  */
-export function toAppResult({ app, context }: ApkAnalysis): AppResult {
-  const needed = mayLinkDataToNetwork(app);
-  return { kind: 'app', app, classNames: context.classNames, inFirmware: context.inFirmware, calls: (needed ? context.calls : CallGraph.EMPTY).pack() };
+export function toAppResult({ app, context }: ApkAnalysis, sigs: Signatures): AppResult {
+  const links = app.dex.length ? findCodeLinks(app, context.calls, sigs) : null;
+  return { kind: 'app', app, classNames: context.classNames, inFirmware: context.inFirmware, links };
 }
 
 /** "classes.dex" → "oat/arm64/Foo.vdex!/classes.dex" in summaries and every location. */

@@ -21,7 +21,7 @@ import { SCHEMA_VERSION } from '../report/model.js';
 import { TOOL_VERSION } from '../report/version.js';
 import { analyzeApk } from './analyze-apk.js';
 import { ApkPool, type Jobs } from './apk-pool.js';
-import { toAppResult, type AppResult, type CodeResult, type TaskResult } from './apk-task.js';
+import { taskRules, toAppResult, type AppResult, type CodeResult, type TaskResult, type TaskRules } from './apk-task.js';
 import { CallGraph } from '../analysis/call-graph.js';
 import { LIMITS, checkLimit } from '../io/limits.js';
 import { mergeCodeFacts, mergeEndpoints } from './merge-code-facts.js';
@@ -103,10 +103,11 @@ interface RomState {
 }
 
 async function scanFirmware(inputPath: string, name: string, kind: 'firmware' | 'directory', source: Source | null, opts: ScanOptions): Promise<Report> {
-  // Workers asked for up front load their code while this thread reads the signatures.
-  const pool = new ApkPool(opts.jobs);
+  // Workers get the signatures when they start (for the phone-home rule's code search).
+  const sigs = loadSignatures(opts.signaturesDir);
+  const pool = new ApkPool(opts.jobs, sigs);
   try {
-    return await scanWithPool(inputPath, name, kind, source, loadSignatures(opts.signaturesDir), pool, opts);
+    return await scanWithPool(inputPath, name, kind, source, sigs, pool, opts);
   } finally {
     await pool.close();
   }
@@ -124,7 +125,7 @@ async function scanWithPool(inputPath: string, name: string, kind: 'firmware' | 
   const state: RomState = { analyses: [], oatCode: new Map(), buildProps: new Map(), privapp: new Map(), defaultGrants: new Map(), endpoints: [] };
   const fileErrors: Report['errors'] = [];
 
-  const fileContext: FileContext = { kind, state, pool, watch: apiWatchList(sigs), progress, errors: fileErrors, tick };
+  const fileContext: FileContext = { kind, state, pool, rules: taskRules(sigs), progress, errors: fileErrors, tick };
   const walker = new FirmwareWalker({
     onContainer: () => { progress.containers++; tick(); },
     onFile: async (found) => {
@@ -153,11 +154,12 @@ async function scanWithPool(inputPath: string, name: string, kind: 'firmware' | 
   const apps: AppReport[] = [];
   for (const { found, result } of state.analyses) {
     const app = result.app;
-    const context: AppContext = { classNames: result.classNames, calls: CallGraph.from(result.calls), inFirmware: result.inFirmware };
+    const context: AppContext = { classNames: result.classNames, calls: CallGraph.EMPTY, inFirmware: result.inFirmware, links: result.links };
     const key = companionOwnerKey(found.path);
     const oat = key ? state.oatCode.get(key) : undefined;
     // An APK that still carries its dex is read from that dex; the vdex then holds the same code.
     if (oat && app.dex.length === 0) {
+      // Searched here, with the code it now has (apk-task.ts toAppResult).
       mergeCodeFacts(app, context, oat.facts, CallGraph.from(oat.calls));
       if (oat.anomalies.length) (app.anomalies ??= []).push(...oat.anomalies);
     }
@@ -196,7 +198,7 @@ interface FileContext {
   kind: 'firmware' | 'directory';
   state: RomState;
   pool: ApkPool;
-  watch: Map<string, string>;
+  rules: TaskRules;
   progress: ScanProgress;
   errors: Report['errors'];
   tick: () => void;
@@ -226,17 +228,17 @@ async function handleFile(found: FoundFile, ctx: FileContext): Promise<void> {
       if (!isCode) checkLimit('MAX_APK_BYTES', found.source.size, `${found.role} size`, undefined, found.path);
       if (!isCode && found.source.size > LIMITS.MAX_POOLED_APK_BYTES) {
         // Too big to copy to a worker: read in place, entry by entry, on this thread.
-        const analysis = await analyzeApk(found.source, { watch: ctx.watch, path: found.path,
+        const analysis = await analyzeApk(found.source, { watch: ctx.rules.watch, path: found.path,
           partition: found.partition, inFirmware: preinstalled, isJar: found.role === 'jar' });
         progress.bytesRead += found.source.size;
-        done(found.role === 'jar' && analysis.app.dex.length === 0 ? null : toAppResult(analysis));
+        done(found.role === 'jar' && analysis.app.dex.length === 0 ? null : toAppResult(analysis, ctx.rules.sigs));
         return;
       }
       const bytes = await readAll(found.source, isCode ? 'MAX_DEX_BYTES' : 'MAX_POOLED_APK_BYTES');
       progress.bytesRead += bytes.length;
       // Named in locations relative to the app's folder: "oat/arm64/Foo.vdex", "arm/Foo.odex".
       const codeName = isCode ? (COMPANION_CODE.exec(found.innerPath)?.[0] ?? found.innerPath).replace(/^\//, '') : undefined;
-      await pool.submit({ kind: found.role, bytes, path: found.path, partition: found.partition, inFirmware: preinstalled, watch: ctx.watch, codeName }, done);
+      await pool.submit({ kind: found.role, bytes, path: found.path, partition: found.partition, inFirmware: preinstalled, codeName }, done);
       return;
     }
     case 'build-prop': {

@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { evaluateApp, type AppContext } from '../../src/rules/evaluate-app.js';
+import { evaluateApp, findCodeLinks, type AppContext } from '../../src/rules/evaluate-app.js';
+import { CallGraph } from '../../src/analysis/call-graph.js';
 import { findLink, outerClass } from '../../src/rules/link.js';
 import { mayLinkDataToNetwork } from '../../src/rules/app-traits.js';
 import { atOrAbove, maxSeverity } from '../../src/rules/severity.js';
@@ -111,6 +112,36 @@ describe('phone-home rule', () => {
     const fs = evaluateApp(app, ctx({ inFirmware: false }), sigs);
     assert.equal(rule(fs, 'phone-home'), undefined);
     assert.deepEqual(rule(fs, 'reads-personal-data')!.severity, 'info');
+  });
+});
+
+describe('the code search done at analysis time (findCodeLinks), as a ROM scan does it', () => {
+  // The scan searches each app as it arrives and drops its graph; the rules then read the result
+  // where they would have searched. The ROM-level facts (placement, privilege) only come later.
+  const apps = {
+    'linked, with a boot receiver': activationApp(),
+    'linked, no receiver': activationApp({ components: [] }),
+    'privileged, https': activationApp({ sharedUserId: null, privileged: true, endpoints: [url('https://reg.vendor.example.net/api', at('com.x.reg.Net', 'post'))] }),
+    'endpoint outside the linked code': activationApp({ endpoints: [url('http://203.0.113.9/x', at('com.y.Other', 'm'))] }),
+    'cannot link data to the network': benignApp(),
+  };
+  for (const [name, app] of Object.entries(apps)) {
+    for (const inFirmware of [true, false]) {
+      test(`${name}, ${inFirmware ? 'pre-installed' : 'on its own'}: the same findings as a search at rule time`, () => {
+        const graph = calls(ACTIVATION_CALLS);
+        const links = findCodeLinks(app, graph, sigs);
+        const ahead = evaluateApp(app, ctx({ inFirmware, calls: CallGraph.EMPTY, links }), sigs);
+        assert.deepEqual(ahead, evaluateApp(app, ctx({ inFirmware, calls: graph }), sigs));
+        assert.equal(links === null, !mayLinkDataToNetwork(app) || !rule(ahead, 'phone-home'));
+      });
+    }
+  }
+
+  test('a link found ahead reaches the evidence with its entry path, without the graph', () => {
+    const links = findCodeLinks(activationApp(), calls(ACTIVATION_CALLS), sigs)!;
+    assert.deepEqual(links.entry, ['com.x.reg.BootReceiver.onReceive', 'com.x.reg.Task.run']);
+    const f = rule(evaluateApp(activationApp(), ctx({ calls: CallGraph.EMPTY, links }), sigs), 'phone-home')!;
+    assert.ok(f.evidence.includes('entry: com.x.reg.BootReceiver.onReceive → com.x.reg.Task.run'));
   });
 });
 
