@@ -16,16 +16,28 @@ export interface AppContext {
   calls: CallGraph;
   /** The app was found inside a firmware image (pre-installed), not scanned on its own. */
   inFirmware: boolean;
-  /** What the phone-home rule found in the code, when searched already (scan/apk-task.ts): `calls` is then empty. */
-  links?: CodeLinks | null;
+  /** What the rules need from the code, found already where it was analysed: `classNames` and `calls` are then empty. */
+  code?: CodeEvidence;
 }
 
 /**
- * What the phone-home rule finds in an app's code: how its data reads connect to its network
- * code, and the path a trigger receiver takes to that link. It needs the app and its call graph
- * only, not the ROM around it, so a scan searches each app as soon as it is analysed and need not
- * keep its graph (tens of MB for a big app) until the ROM's rules run.
+ * What the rules need from an app's code beyond its report. It depends on the app and its code
+ * only, not on the ROM around it, so a scan finds it where each app is analysed (scan/apk-task.ts)
+ * and need not keep the call graph (tens of MB for a big app) and class list until the ROM's
+ * rules run, nor move them between threads.
  */
+export interface CodeEvidence {
+  /** The phone-home rule's code search; null when that rule cannot apply. */
+  links: CodeLinks | null;
+  /** Each tracker class prefix of the signatures that a class of the app matches, with the first such class. */
+  trackerClasses: Map<string, string>;
+}
+
+export function findCodeEvidence(app: AppReport, calls: CallGraph, classNames: string[], sigs: Signatures): CodeEvidence {
+  return { links: findCodeLinks(app, calls, sigs), trackerClasses: trackerClassMatches(classNames, sigs) };
+}
+
+/** How an app's data reads connect to its network code, and the path a trigger receiver takes to that link. */
 export interface CodeLinks {
   found: Link | null;
   /** From a trigger receiver into the linked code, when the link holds a hardcoded endpoint. */
@@ -254,8 +266,8 @@ function phoneHomeInputs(app: AppReport, sigs: Signatures, sites: Sites, eps: En
   return { transportEps, readSites: sites.data.map(toSite), netSites, receivers: triggerReceivers(app, sigs) };
 }
 
-/** The phone-home rule's code search for `app`, or null when the rule cannot apply (see CodeLinks). */
-export function findCodeLinks(app: AppReport, calls: CallGraph, sigs: Signatures): CodeLinks | null {
+/** The phone-home rule's code search for `app`, or null when the rule cannot apply. */
+function findCodeLinks(app: AppReport, calls: CallGraph, sigs: Signatures): CodeLinks | null {
   if (!mayLinkDataToNetwork(app)) return null; // before the sites: most apps stop here
   const inputs = phoneHomeInputs(app, sigs, collectSites(app, sigs), app.endpoints.map((e) => classifyEndpoint(e, sigs)));
   return inputs && searchCode(app, calls, inputs);
@@ -286,7 +298,7 @@ function phoneHome(app: AppReport, ctx: AppContext, sigs: Signatures, sites: Sit
   const inputs = phoneHomeInputs(app, sigs, sites, eps);
   if (!inputs) return [];
   const { transportEps, receivers } = inputs;
-  const { found, entry } = ctx.links ?? searchCode(app, ctx.calls, inputs);
+  const { found, entry } = ctx.code?.links ?? searchCode(app, ctx.calls, inputs);
   const kinds = sortUnique(sites.data.map((d) => d.category.id));
   const identifierKinds = kinds.filter((k) => sigs.categories.find((c) => c.id === k)?.group === 'identifier');
   const nearEps = found ? endpointsNear(found, transportEps) : [];
@@ -397,11 +409,11 @@ function knownHosts(eps: EndpointInfo[]): Finding[] {
 
 function trackers(ctx: AppContext, eps: EndpointInfo[], sigs: Signatures): Finding[] {
   const out: Finding[] = [];
-  const classes = [...ctx.classNames].sort();
+  const classHits = ctx.code?.trackerClasses ?? trackerClassMatches(ctx.classNames, sigs);
   for (const t of sigs.trackers) {
     const evidence: string[] = [];
     for (const prefix of t.classPrefixes) {
-      const hit = firstClassMatching(classes, prefix);
+      const hit = classHits.get(prefix);
       if (hit) evidence.push(`class ${hit} matches ${prefix}${prefix.endsWith('.') ? '*' : ''}`);
     }
     for (const h of t.hosts) {
@@ -418,6 +430,19 @@ function trackers(ctx: AppContext, eps: EndpointInfo[], sigs: Signatures): Findi
  * package; otherwise it names a class and its inner classes (prefix$…). Binary search: an app
  * has up to ~100k classes and the signatures hundreds of prefixes.
  */
+function trackerClassMatches(classNames: string[], sigs: Signatures): Map<string, string> {
+  const classes = [...classNames].sort();
+  const hits = new Map<string, string>();
+  for (const t of sigs.trackers) {
+    for (const prefix of t.classPrefixes) {
+      if (hits.has(prefix)) continue;
+      const hit = firstClassMatching(classes, prefix);
+      if (hit) hits.set(prefix, hit);
+    }
+  }
+  return hits;
+}
+
 function firstClassMatching(sorted: string[], prefix: string): string | undefined {
   const at = (p: string): string | undefined => sorted[lowerBound(sorted, p)];
   if (prefix.endsWith('.')) { const c = at(prefix); return c?.startsWith(prefix) ? c : undefined; }

@@ -11,7 +11,7 @@ import { CallGraph, type PackedCalls } from '../analysis/call-graph.js';
 import type { AppReport } from '../report/model.js';
 import { smsEndpointsFromCode } from '../analysis/sms-numbers.js';
 import { mergeEndpoints } from './merge-code-facts.js';
-import { findCodeLinks, type CodeLinks } from '../rules/evaluate-app.js';
+import { findCodeEvidence, type CodeEvidence } from '../rules/evaluate-app.js';
 import { apiWatchList, type Signatures } from '../rules/signatures.js';
 
 export interface ApkTask {
@@ -36,11 +36,11 @@ export function taskRules(sigs: Signatures): TaskRules {
 }
 
 /**
- * An analysed APK as the ROM scan holds it until its rules run: without its call graph, but with
- * the phone-home rule's code search done (`links`) when it has dex code. An app without (odexed:
- * its code is in a vdex/odex found on its own) is searched once that code is merged in.
+ * An analysed APK as the ROM scan holds it until its rules run: without its call graph and class
+ * list, but with what the rules need from them (`code`) when it has dex code. An app without
+ * (odexed: its code is in a vdex/odex found on its own) gets it once that code is merged in.
  */
-export interface AppResult { kind: 'app'; app: AppReport; classNames: string[]; inFirmware: boolean; links: CodeLinks | null }
+export interface AppResult { kind: 'app'; app: AppReport; inFirmware: boolean; code: CodeEvidence | null }
 /** Code of an odexed app (vdex/odex), merged into its APK at the end. */
 export interface CodeResult { kind: 'code'; facts: Omit<CodeFacts, 'calls'>; calls: PackedCalls; anomalies: Anomaly[] }
 export type TaskResult = AppResult | CodeResult | null;
@@ -64,13 +64,13 @@ export async function runApkTask(task: ApkTask, rules: TaskRules): Promise<TaskR
 }
 
 /**
- * The call graph only serves the phone-home rule's code search, which needs nothing of the ROM
- * around the app: so it runs here, on the thread that built the graph, and the graph goes. (An
- * app that could not link data to the network has its graph neither named nor searched.)
+ * The call graph and class list only serve rules that need nothing of the ROM around the app, so
+ * those parts of the rules run here, on the thread that built them, and they go. (An app that
+ * could not link data to the network has its graph neither named nor searched.)
  */
 export function toAppResult({ app, context }: ApkAnalysis, sigs: Signatures): AppResult {
-  const links = app.dex.length ? findCodeLinks(app, context.calls, sigs) : null;
-  return { kind: 'app', app, classNames: context.classNames, inFirmware: context.inFirmware, links };
+  const code = app.dex.length ? findCodeEvidence(app, context.calls, context.classNames, sigs) : null;
+  return { kind: 'app', app, inFirmware: context.inFirmware, code };
 }
 
 /** "classes.dex" → "oat/arm64/Foo.vdex!/classes.dex" in summaries and every location. */

@@ -154,7 +154,7 @@ async function scanWithPool(inputPath: string, name: string, kind: 'firmware' | 
   const apps: AppReport[] = [];
   for (const { found, result } of state.analyses) {
     const app = result.app;
-    const context: AppContext = { classNames: result.classNames, calls: CallGraph.EMPTY, inFirmware: result.inFirmware, links: result.links };
+    const context: AppContext = { classNames: [], calls: CallGraph.EMPTY, inFirmware: result.inFirmware, code: result.code ?? undefined };
     const key = companionOwnerKey(found.path);
     const oat = key ? state.oatCode.get(key) : undefined;
     // An APK that still carries its dex is read from that dex; the vdex then holds the same code.

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { evaluateApp, findCodeLinks, type AppContext } from '../../src/rules/evaluate-app.js';
+import { evaluateApp, findCodeEvidence, type AppContext } from '../../src/rules/evaluate-app.js';
 import { CallGraph } from '../../src/analysis/call-graph.js';
 import { findLink, outerClass } from '../../src/rules/link.js';
 import { mayLinkDataToNetwork } from '../../src/rules/app-traits.js';
@@ -115,9 +115,10 @@ describe('phone-home rule', () => {
   });
 });
 
-describe('the code search done at analysis time (findCodeLinks), as a ROM scan does it', () => {
-  // The scan searches each app as it arrives and drops its graph; the rules then read the result
-  // where they would have searched. The ROM-level facts (placement, privilege) only come later.
+describe('what the rules need from the code, found at analysis time (findCodeEvidence), as a ROM scan does it', () => {
+  // The scan finds it where each app is analysed and drops the graph and class list; the rules
+  // then read it where they would have searched. The ROM-level facts (placement, privilege) come later.
+  const classNames = ['com.umeng.analytics.MobclickAgent', 'com.facebook.FacebookSdk$1', 'com.x.reg.Task', 'com.facebook.ads.B'];
   const apps = {
     'linked, with a boot receiver': activationApp(),
     'linked, no receiver': activationApp({ components: [] }),
@@ -129,18 +130,19 @@ describe('the code search done at analysis time (findCodeLinks), as a ROM scan d
     for (const inFirmware of [true, false]) {
       test(`${name}, ${inFirmware ? 'pre-installed' : 'on its own'}: the same findings as a search at rule time`, () => {
         const graph = calls(ACTIVATION_CALLS);
-        const links = findCodeLinks(app, graph, sigs);
-        const ahead = evaluateApp(app, ctx({ inFirmware, calls: CallGraph.EMPTY, links }), sigs);
-        assert.deepEqual(ahead, evaluateApp(app, ctx({ inFirmware, calls: graph }), sigs));
-        assert.equal(links === null, !mayLinkDataToNetwork(app) || !rule(ahead, 'phone-home'));
+        const code = findCodeEvidence(app, graph, classNames, sigs);
+        const ahead = evaluateApp(app, ctx({ inFirmware, calls: CallGraph.EMPTY, classNames: [], code }), sigs);
+        assert.deepEqual(ahead, evaluateApp(app, ctx({ inFirmware, calls: graph, classNames }), sigs));
+        assert.equal(code.links === null, !mayLinkDataToNetwork(app) || !rule(ahead, 'phone-home'));
+        assert.deepEqual(ahead.filter((f) => f.rule === 'tracker-sdk').map((f) => f.evidence.length), [2, 1], 'Facebook by two classes, Umeng by one');
       });
     }
   }
 
   test('a link found ahead reaches the evidence with its entry path, without the graph', () => {
-    const links = findCodeLinks(activationApp(), calls(ACTIVATION_CALLS), sigs)!;
-    assert.deepEqual(links.entry, ['com.x.reg.BootReceiver.onReceive', 'com.x.reg.Task.run']);
-    const f = rule(evaluateApp(activationApp(), ctx({ calls: CallGraph.EMPTY, links }), sigs), 'phone-home')!;
+    const code = findCodeEvidence(activationApp(), calls(ACTIVATION_CALLS), [], sigs);
+    assert.deepEqual(code.links!.entry, ['com.x.reg.BootReceiver.onReceive', 'com.x.reg.Task.run']);
+    const f = rule(evaluateApp(activationApp(), ctx({ calls: CallGraph.EMPTY, code }), sigs), 'phone-home')!;
     assert.ok(f.evidence.includes('entry: com.x.reg.BootReceiver.onReceive → com.x.reg.Task.run'));
   });
 });

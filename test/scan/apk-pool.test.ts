@@ -21,8 +21,8 @@ function task(path: string, bytes: Uint8Array): ApkTask {
 }
 const read = (name: string) => new Uint8Array(readFileSync(`${CORPUS}/${name}`));
 
-/** A result as JSON, comparable across threads: the app and what the phone-home search found in its code. */
-const asJson = (r: TaskResult) => JSON.stringify(r?.kind === 'app' ? { app: r.app, links: r.links } : r);
+/** A result as JSON, comparable across threads: the app and what the rules need from its code. */
+const asJson = (r: TaskResult) => JSON.stringify(r?.kind === 'app' ? { app: r.app, links: r.code?.links, trackers: [...r.code?.trackerClasses ?? []] } : r);
 
 /** Runs the tasks through the pool; returns each path's result as JSON. */
 async function throughPool(pool: ApkPool, tasks: ApkTask[]): Promise<Map<string, string>> {
