@@ -37,7 +37,8 @@ export class ApkPool {
   private readonly workers: number;
   private readonly workersAfterBytes: number;
   private bytesHere = 0;
-  private readonly rules: TaskRules;
+  /** What the tasks need of the signatures, on this thread (each worker makes its own from workerData). */
+  readonly rules: TaskRules;
   /** Tasks run so far on this thread and on the workers. */
   readonly ran = { here: 0, workers: 0 };
 

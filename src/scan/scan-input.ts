@@ -21,7 +21,7 @@ import { SCHEMA_VERSION } from '../report/model.js';
 import { TOOL_VERSION } from '../report/version.js';
 import { analyzeApk } from './analyze-apk.js';
 import { ApkPool, type Jobs } from './apk-pool.js';
-import { taskRules, toAppResult, type AppResult, type CodeResult, type TaskResult, type TaskRules } from './apk-task.js';
+import { toAppResult, type AppResult, type CodeResult, type TaskResult } from './apk-task.js';
 import { CallGraph } from '../analysis/call-graph.js';
 import { LIMITS, checkLimit } from '../io/limits.js';
 import { mergeCodeFacts, mergeEndpoints } from './merge-code-facts.js';
@@ -103,7 +103,7 @@ interface RomState {
 }
 
 async function scanFirmware(inputPath: string, name: string, kind: 'firmware' | 'directory', source: Source | null, opts: ScanOptions): Promise<Report> {
-  // Workers get the signatures when they start (for the phone-home rule's code search).
+  // Workers get the signatures when they start, for the rules that read an app's code.
   const sigs = loadSignatures(opts.signaturesDir);
   const pool = new ApkPool(opts.jobs, sigs);
   try {
@@ -125,7 +125,7 @@ async function scanWithPool(inputPath: string, name: string, kind: 'firmware' | 
   const state: RomState = { analyses: [], oatCode: new Map(), buildProps: new Map(), privapp: new Map(), defaultGrants: new Map(), endpoints: [] };
   const fileErrors: Report['errors'] = [];
 
-  const fileContext: FileContext = { kind, state, pool, rules: taskRules(sigs), progress, errors: fileErrors, tick };
+  const fileContext: FileContext = { kind, state, pool, progress, errors: fileErrors, tick };
   const walker = new FirmwareWalker({
     onContainer: () => { progress.containers++; tick(); },
     onFile: async (found) => {
@@ -198,7 +198,6 @@ interface FileContext {
   kind: 'firmware' | 'directory';
   state: RomState;
   pool: ApkPool;
-  rules: TaskRules;
   progress: ScanProgress;
   errors: Report['errors'];
   tick: () => void;
@@ -228,10 +227,10 @@ async function handleFile(found: FoundFile, ctx: FileContext): Promise<void> {
       if (!isCode) checkLimit('MAX_APK_BYTES', found.source.size, `${found.role} size`, undefined, found.path);
       if (!isCode && found.source.size > LIMITS.MAX_POOLED_APK_BYTES) {
         // Too big to copy to a worker: read in place, entry by entry, on this thread.
-        const analysis = await analyzeApk(found.source, { watch: ctx.rules.watch, path: found.path,
+        const analysis = await analyzeApk(found.source, { watch: pool.rules.watch, path: found.path,
           partition: found.partition, inFirmware: preinstalled, isJar: found.role === 'jar' });
         progress.bytesRead += found.source.size;
-        done(found.role === 'jar' && analysis.app.dex.length === 0 ? null : toAppResult(analysis, ctx.rules.sigs));
+        done(found.role === 'jar' && analysis.app.dex.length === 0 ? null : toAppResult(analysis, pool.rules.sigs));
         return;
       }
       const bytes = await readAll(found.source, isCode ? 'MAX_DEX_BYTES' : 'MAX_POOLED_APK_BYTES');
