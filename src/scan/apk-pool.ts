@@ -4,8 +4,8 @@
 //
 // Every worker is a fresh V8 isolate: it loads the analyser and warms its JIT up on its own,
 // ~0.3 s of CPU on a 2-core machine. A scan smaller than that cost loses by starting workers (the
-// 90-APK corpus: 1.18 s on this thread alone, 1.53 s with a worker), while a ROM gains (a 959-APK
-// image: 7.45 s alone, 6.16 s with a worker). So the pool can start its workers only once this
+// 90-APK corpus: 1.30 s on this thread alone, 1.54 s with a worker), while a ROM gains (a 959-APK
+// image: 7.62 s alone, 6.91 s with a worker). So the pool can start its workers only once this
 // thread has analysed enough APKs to be a ROM (jobs 'auto', the CLI's default; bench/RESULTS.md).
 //
 // At most QUEUED_PER_WORKER tasks wait per worker and one runs here, so memory stays bounded by a
