@@ -521,7 +521,8 @@ async function main(): Promise<void> {
     // The directory line again at a ROM's scale: hundreds of APKs, where start-up and JIT warm-up
     // are spread thin and the worker threads start.
     const tree = images[0].tree;
-    suites.push(romDirSuite = await apkSuite(`ROM-sized APK directory, the ${images[0].sizeMiB} MiB images' tree`, listApksUnder(tree), tree, opts, env, false, 'acceptance'));
+    romDirSuite = await apkSuite(`ROM-sized APK directory, the ${images[0].sizeMiB} MiB images' tree`, listApksUnder(tree), tree, opts, env, false, 'acceptance');
+    suites.push(romDirSuite);
   }
   const imageRows = images.length ? await imageSuite(images, opts, corpusHashes) : [];
   const romRows = images.length && opts.romScan ? await romScan(images, opts) : [];
