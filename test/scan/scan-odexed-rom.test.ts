@@ -76,3 +76,30 @@ test('endpoints in ROM config files and daemons are reported at firmware level w
   assert.deepEqual(eps.get('http://zzhc.vnet.cn:9998/'), ['rom2/vendor/bin/regd']);
   assert.equal(eps.has('http://mmsc.example.net/mms'), false, 'the APN list is left out');
 });
+
+test('an odexed phone-home app gets the same findings as the same app carrying its dex', async () => {
+  // The app with dex is judged from what its worker found in its code; the odexed one at the end,
+  // once its vdex code is merged in (scan/apk-task.ts toAppResult, rules/evaluate-app.ts).
+  const apk = '../shared/corpus/vendor/PHONEHOME_qcom_autoregistration_v3.0_qrd8953_android8.1.apk';
+  const vdex = 'test/fixtures/vdex/qrd8953_android8.1_AutoRegistration.vdex';
+  const rom = join(dir, 'rom3');
+  const base = (app: string) => join(rom, 'system', 'priv-app', app);
+  mkdirSync(base('AutoReg'), { recursive: true });
+  copyFileSync(apk, join(base('AutoReg'), 'AutoReg.apk'));
+  mkdirSync(join(base('AutoRegOdexed'), 'oat', 'arm64'), { recursive: true });
+  const zip = new AdmZip(apk);
+  zip.deleteFile('classes.dex');
+  zip.writeZip(join(base('AutoRegOdexed'), 'AutoRegOdexed.apk'));
+  copyFileSync(vdex, join(base('AutoRegOdexed'), 'oat', 'arm64', 'AutoRegOdexed.vdex'));
+  for (const jobs of [1, 2]) {
+    const report = await scanInput(rom, { signaturesDir: 'signatures', jobs });
+    // The rules that read the code (rewriting the APK without its dex drops its v2 signature, which others see).
+    const fromCode = new Set(['phone-home', 'reads-personal-data', 'tracker-sdk']);
+    const findings = (name: string) => JSON.stringify(report.apps.find((a) => a.path.endsWith(`/${name}.apk`))!.findings
+      .filter((f) => fromCode.has(f.rule))).replaceAll(`oat/arm64/${name}.vdex!/`, '');
+    const own = findings('AutoReg');
+    assert.match(own, /"rule":"phone-home"/);
+    assert.match(own, /linked \(class level\): com\.qualcomm\.qti\.autoregistration\.RegistrationTask → /);
+    assert.equal(findings('AutoRegOdexed'), own, `--jobs ${jobs}`);
+  }
+});
