@@ -13,11 +13,11 @@
 // in the tree does not change what is measured.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statfsSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statfsSync, symlinkSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem, release } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadAverage, measure, measureRounds, timeCommand, type Measured, type Run, type Trial } from './lib/measure.js';
+import { loadAverage, measure, measureRounds, median, timeCommand, type Measured, type Run, type Trial } from './lib/measure.js';
 import { buildMultidexApk, buildRomImages, fileBytes, listApks, listApksUnder, toolVersion, type CorpusApk, type RomImages } from './lib/inputs.js';
 import { renderSummary, summariseProfiles } from './profile-summary.js';
 import type { Jobs } from '../src/scan/apk-pool.js';
@@ -198,9 +198,12 @@ interface ApkSuite {
 /**
  * `peers`: 'all' runs every peer; 'acceptance' only what the acceptance lines compare (the unzip
  * floor, romscan with --jobs as given, androguard's manifest + strings once), for inputs where the
- * per-APK peers would take many minutes.
+ * per-APK peers would take many minutes. `ratioReps`: runs of the floor and of the first romscan
+ * row, the two rows the ≤ 2× line divides (at a second each on the corpus, a median of 7 costs
+ * little and keeps one noisy run from deciding that line).
  */
-async function apkSuite(title: string, apks: CorpusApk[], dirInput: string, opts: Options, env: Env, analyze: boolean, peers: 'all' | 'acceptance' = 'all'): Promise<ApkSuite> {
+async function apkSuite(title: string, apks: CorpusApk[], dirInput: string, opts: Options, env: Env, analyze: boolean,
+  { peers = 'all', ratioReps = opts.reps }: { peers?: 'all' | 'acceptance'; ratioReps?: number } = {}): Promise<ApkSuite> {
   const files = apks.map((a) => a.path);
   const bytes = apks.reduce((s, a) => s + a.bytes, 0);
   warm(files);
@@ -210,12 +213,12 @@ async function apkSuite(title: string, apks: CorpusApk[], dirInput: string, opts
   const trials: Trial[] = [];
   const trial = (label: string, n: number, make: () => Promise<Run>): number => trials.push({ label, reps: n, make }) - 1;
 
-  const floorAt = trial('unzip -p every entry (inflate floor)', reps, () => time(shLoop('unzip -p "$f" >/dev/null 2>&1', files)));
+  const floorAt = trial('unzip -p every entry (inflate floor)', ratioReps, () => time(shLoop('unzip -p "$f" >/dev/null 2>&1', files)));
   // The acceptance lines use --jobs as given (default: the CLI's default), the first romscan row.
   const all = peers === 'all';
   const jobsList = all ? [...new Set<Jobs>([opts.jobs, 1, availableParallelism()])] : [opts.jobs];
   const outOf = (jobs: Jobs) => join(WORK, `out-${tag}-j${jobs}.json`);
-  const romscanAt = jobsList.map((jobs) => trial(`romscan scan --jobs ${jobs}`, reps, () => time(romscanScan(dirInput, jobs, outOf(jobs)))));
+  const romscanAt = jobsList.map((jobs, i) => trial(`romscan scan --jobs ${jobs}`, i === 0 ? ratioReps : reps, () => time(romscanScan(dirInput, jobs, outOf(jobs)))));
   if (all && env.aapt) {
     trial('aapt dump badging (per APK)', reps, () => time(shLoop('aapt dump badging "$f" >/dev/null 2>&1', files)));
     trial('aapt dump xmltree AndroidManifest.xml (per APK)', reps, () => time(shLoop('aapt dump xmltree "$f" AndroidManifest.xml >/dev/null 2>&1', files)));
@@ -239,7 +242,7 @@ async function apkSuite(title: string, apks: CorpusApk[], dirInput: string, opts
     jsPeerAt.push([trial(`${lib} manifest (one Node process)`, reps, () => time([process.execPath, [join(PEERS, 'js-peer.mjs'), lib, ...list]], { captureStdout: true })), excluded]);
   }
 
-  log(`${title}: ${trials.length} rows, ${reps} rounds`);
+  log(`${title}: ${trials.length} rows, ${Math.max(...trials.map((t) => t.reps))} rounds`);
   const rows: Row[] = await measureRounds(trials);
   for (const r of rows) log(`${title}: ${r.label}: ${r.wallS.toFixed(2)} s wall, ${r.cpuS.toFixed(2)} s CPU, ${r.maxRssMb.toFixed(0)} MB`);
   const floor = rows[floorAt];
@@ -264,6 +267,37 @@ async function apkSuite(title: string, apks: CorpusApk[], dirInput: string, opts
       androguard.wallS / chosen.wallS, (x) => x >= 20, (x) => `${x.toFixed(1)}× (CPU ${(androguard!.cpuS / chosen.cpuS).toFixed(1)}×)`));
   }
   return { title, inputs: `${apks.length} APK${apks.length > 1 ? 's' : ''}, ${mb(bytes)}`, bytes, rows, romscan, floor, androguard, check };
+}
+
+/** Where a directory scan's wall time goes, to set against the 20× line's budget. */
+interface FixedCosts {
+  /** `scan` of a directory holding one small APK: Node, romscan's modules, the rules, the report. */
+  startup: Measured;
+  /** The input scanned again and again in one process (bench/warm-pass.ts): the first pass, and the median of the rest. */
+  firstPassS: number;
+  warmPassS: number;
+}
+
+async function fixedCosts(dir: string, opts: Options, reps: number): Promise<FixedCosts> {
+  const one = join(WORK, 'one-apk');
+  if (!existsSync(one)) {
+    mkdirSync(one, { recursive: true });
+    copyFileSync(join(ROOT, 'samples', 'apk', 'Weather.apk'), join(one, 'Weather.apk'));
+  }
+  const startup = await measure('romscan scan of a one-APK directory', reps, () => time(romscanScan(one, opts.jobs, join(WORK, 'out-one-apk.json'))));
+  mustSucceed(startup);
+  const passes = await time([process.execPath, ['--import', 'tsx', join(BENCH, 'warm-pass.ts'), dir, '6', SIGNATURES]], { cwd: ROOT, captureStdout: true });
+  if (passes.code !== 0) throw new Error(`warm-pass exited ${passes.code}:\n${passes.stderrTail}`);
+  const { ms } = JSON.parse(passes.stdout.trim().split('\n').pop()!) as { ms: number[] };
+  log(`one-APK scan ${s(startup.wallS)}; passes over ${dir} in one process: ${ms.map((x) => x.toFixed(0)).join(', ')} ms`);
+  return { startup, firstPassS: ms[0] / 1000, warmPassS: median(ms.slice(1)) / 1000 };
+}
+
+function costSplit(suite: ApkSuite, c: FixedCosts): string {
+  const budget = suite.androguard!.wallS / 20;
+  return `INFO (where the ${suite.title} scan's time goes, against the 20× line's budget of ${s(budget)}): start-up, a scan of a one-APK directory, ${s(c.startup.wallS)}; `
+    + `the same directory scanned again in one process once V8 has compiled the analyser (median of passes 2–6), ${s(c.warmPassS)}, against ${s(c.firstPassS)} for that process's first pass; `
+    + `start-up plus a warm pass: ${s(c.startup.wallS + c.warmPassS)} (${((c.startup.wallS + c.warmPassS) / budget).toFixed(2)}× the budget, before any warm-up is paid)`;
 }
 
 /** A romscan run that failed measured nothing: stop with its error rather than print a ratio. */
@@ -513,15 +547,17 @@ async function main(): Promise<void> {
 
   const suites: ApkSuite[] = [];
   // AnalyzeAPK runs on the corpus only: on the multidex APK it alone would take minutes.
-  const corpusSuite = await apkSuite('APK corpus directory', corpus, CORPUS, opts, env, opts.analyze);
+  const corpusRatioReps = opts.quick ? 1 : Math.max(opts.reps, 7);
+  const corpusSuite = await apkSuite('APK corpus directory', corpus, CORPUS, opts, env, opts.analyze, { ratioReps: corpusRatioReps });
   suites.push(corpusSuite);
+  const corpusCosts = corpusSuite.androguard ? await fixedCosts(CORPUS, opts, corpusRatioReps) : null;
   suites.push(await apkSuite('Large multidex APK', [{ path: multidex, bytes: fileBytes(multidex) }], multidex, opts, env, false));
   let romDirSuite: ApkSuite | null = null;
   if (images.length && opts.romDir) {
     // The directory line again at a ROM's scale: hundreds of APKs, where start-up and JIT warm-up
     // are spread thin and the worker threads start.
     const tree = images[0].tree;
-    romDirSuite = await apkSuite(`ROM-sized APK directory, the ${images[0].sizeMiB} MiB images' tree`, listApksUnder(tree), tree, opts, env, false, 'acceptance');
+    romDirSuite = await apkSuite(`ROM-sized APK directory, the ${images[0].sizeMiB} MiB images' tree`, listApksUnder(tree), tree, opts, env, false, { peers: 'acceptance' });
     suites.push(romDirSuite);
   }
   const imageRows = images.length ? await imageSuite(images, opts, corpusHashes) : [];
@@ -533,13 +569,13 @@ async function main(): Promise<void> {
   const m = machine();
   const img = imageRows.length ? imageTables(imageRows) : null;
   // The directory lines (the multidex APK is one file: its lines stay in its table).
-  const checks = [...corpusSuite.check, ...(romDirSuite?.check ?? []), ...(img?.checks ?? [])];
+  const checks = [...corpusSuite.check, ...(corpusCosts ? [costSplit(corpusSuite, corpusCosts)] : []), ...(romDirSuite?.check ?? []), ...(img?.checks ?? [])];
   for (const r of romRows) checks.push(`INFO (not an acceptance line): full \`${r.label.replace(/^romscan /, '')}\` (${r.apks} APKs): ${s(r.wallS)} wall, ${s(r.cpuS)} CPU, peak RSS ${r.maxRssMb.toFixed(0)} MB`);
   const md: string[] = [
     '# romscan benchmark results',
     '',
     `Generated by \`npm run bench${process.argv.slice(2).length ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\` (bench/run.ts); do not edit by hand.`,
-    `Total bench time ${((Date.now() - t0) / 1000).toFixed(0)} s; ${opts.reps} timed run${opts.reps > 1 ? 's' : ''} per row (median shown; the rows of a table run interleaved, round by round; AnalyzeAPK runs once).`,
+    `Total bench time ${((Date.now() - t0) / 1000).toFixed(0)} s; ${opts.reps} timed run${opts.reps > 1 ? 's' : ''} per row (median shown; the rows of a table run interleaved, round by round; the corpus's floor and first romscan row run ${corpusRatioReps} times, AnalyzeAPK once).`,
     '',
     '## Machine',
     '',
