@@ -1,7 +1,7 @@
-// Endpoints outside dex code: strings of an APK's resources.arsc, compiled XML under res/, text
-// files under res/raw and assets/, native libraries (lib/<abi>/*.so), and — through
-// classifyTextEndpoints — ROM files such as /system/etc and /vendor/etc configs (XML, JSON,
-// props) and /system/bin daemons. Each endpoint's location names the file it came from:
+// Endpoints outside dex code: strings of an APK's resources.arsc, compiled XML under res/ (but
+// graphics: NO_ADDRESS_RES_XML), text files under res/raw and assets/, native libraries
+// (lib/<abi>/*.so), and — through classifyTextEndpoints — ROM files such as /system/etc and
+// /vendor/etc configs (XML, JSON, props) and /system/bin daemons. Each endpoint's location names the file it came from:
 // {dex: "<entry or file>", class: "", method: ""}.
 //
 // A dex string is an endpoint only as a whole (INTERFACE.md: the value as it stands in the code).
@@ -607,6 +607,16 @@ class EndpointElements implements AxmlVisitor {
   }
 }
 
+/**
+ * Compiled XML of the resource types that hold graphics, colours and motion (drawable, color,
+ * anim, animator, interpolator, mipmap, font): their attributes are numbers, colours, path data
+ * and references, never an address, so they are not read. They are over half of an APK's res/
+ * XML (1490 of the corpus's 2675 entries, none with an endpoint), and inflating that many small
+ * entries costs per call, not per byte (bench/README.md). A shrunk APK's paths that no longer
+ * name a type (res/a1.xml) are read, as is every other type (layout, xml, menu, navigation, …).
+ */
+export const NO_ADDRESS_RES_XML = /^res\/(?:drawable|color|anim|animator|interpolator|mipmap|font)(?:-[^/]*)?\//;
+
 type Kind = 'arsc' | 'xml' | 'text' | 'lib';
 
 function kindOf(e: ZipEntryInfo): Kind | null {
@@ -614,15 +624,15 @@ function kindOf(e: ZipEntryInfo): Kind | null {
   if (e.isDirectory) return null;
   if (n === 'resources.arsc') return 'arsc';
   if (n.startsWith('res/raw/') || n.startsWith('res/raw-') || n.startsWith('assets/')) return BINARY_EXT.test(n) ? null : 'text';
-  if (n.startsWith('res/') && n.endsWith('.xml')) return 'xml';
+  if (n.startsWith('res/') && n.endsWith('.xml')) return NO_ADDRESS_RES_XML.test(n) ? null : 'xml';
   if (/^lib\/[^/]+\/[^/]+\.so$/.test(n)) return 'lib';
   return null;
 }
 
 /**
  * Endpoints in an APK outside its dex files: every string of resources.arsc (all packages' pools),
- * attribute values and text of compiled XML under res/, text files under res/raw and assets/
- * (binaries skipped), and printable strings of lib/<abi>/*.so, each located by its entry name.
+ * attribute values and text of compiled XML under res/ (but NO_ADDRESS_RES_XML), text files under
+ * res/raw and assets/ (binaries skipped), and printable strings of lib/<abi>/*.so, each located by its entry name.
  * An entry that cannot be read or parsed is skipped; its RomscanError goes to `anomalies`.
  * `arsc`, when given, is the first resources.arsc entry as the manifest reader already parsed it
  * (so it is neither read nor parsed twice).

@@ -6,7 +6,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { classifyTextEndpoints, apkNonDexEndpoints, isTokenSep, mayHoldEndpoint } from '../../src/analysis/non-dex-strings.js';
+import { classifyTextEndpoints, apkNonDexEndpoints, isTokenSep, mayHoldEndpoint, NO_ADDRESS_RES_XML } from '../../src/analysis/non-dex-strings.js';
 import { isProbablyText, decodeText, printableRuns } from '../../src/analysis/printable-strings.js';
 import { classifyEndpoint } from '../../src/analysis/endpoints.js';
 import { smsNumbersIn, smsEndpoint } from '../../src/analysis/sms-numbers.js';
@@ -84,7 +84,7 @@ function refText1(text: string | Uint8Array): Endpoint[] {
   else for (const run of printableRuns(text)) refLine(run, loc, sink);
   return sorted(sink);
 }
-/** apkNonDexEndpoints as first written, for the entry kinds and order it had. */
+/** apkNonDexEndpoints as first written, for the entry kinds and order it had (and the res/ XML it now leaves out). */
 async function refApk(zip: ZipArchive, anomalies: Anomaly[]): Promise<Endpoint[]> {
   const sink: Sink = new Map();
   const seen = new Set<string>();
@@ -93,7 +93,7 @@ async function refApk(zip: ZipArchive, anomalies: Anomaly[]): Promise<Endpoint[]
     const n = e.name;
     const kind = e.isDirectory ? null : n === 'resources.arsc' ? 'arsc'
       : n.startsWith('res/raw/') || n.startsWith('res/raw-') || n.startsWith('assets/') ? (binary.test(n) ? null : 'text')
-        : n.startsWith('res/') && n.endsWith('.xml') ? 'xml' : /^lib\/[^/]+\/[^/]+\.so$/.test(n) ? 'lib' : null;
+        : n.startsWith('res/') && n.endsWith('.xml') ? (NO_ADDRESS_RES_XML.test(n) ? null : 'xml') : /^lib\/[^/]+\/[^/]+\.so$/.test(n) ? 'lib' : null;
     if (!kind || seen.has(n)) continue;
     seen.add(n);
     const loc = { dex: n, class: '', method: '' };
