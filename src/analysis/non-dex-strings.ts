@@ -1,8 +1,8 @@
 // Endpoints outside dex code: strings of an APK's resources.arsc, compiled XML under res/ (but
 // graphics: NO_ADDRESS_RES_XML), text files under res/raw and assets/, native libraries
 // (lib/<abi>/*.so), and — through classifyTextEndpoints — ROM files such as /system/etc and
-// /vendor/etc configs (XML, JSON, props) and /system/bin daemons. Each endpoint's location names the file it came from:
-// {dex: "<entry or file>", class: "", method: ""}.
+// /vendor/etc configs (XML, JSON, props) and /system/bin daemons. Each endpoint's location names
+// the file it came from: {dex: "<entry or file>", class: "", method: ""}.
 //
 // A dex string is an endpoint only as a whole (INTERFACE.md: the value as it stands in the code).
 // Text is different: a config line or a binary's printable run holds an URL among other words, so
@@ -632,7 +632,8 @@ function kindOf(e: ZipEntryInfo): Kind | null {
 /**
  * Endpoints in an APK outside its dex files: every string of resources.arsc (all packages' pools),
  * attribute values and text of compiled XML under res/ (but NO_ADDRESS_RES_XML), text files under
- * res/raw and assets/ (binaries skipped), and printable strings of lib/<abi>/*.so, each located by its entry name.
+ * res/raw and assets/ (binaries skipped), and printable strings of lib/<abi>/*.so, each located
+ * by its entry name.
  * An entry that cannot be read or parsed is skipped; its RomscanError goes to `anomalies`.
  * `arsc`, when given, is the first resources.arsc entry as the manifest reader already parsed it
  * (so it is neither read nor parsed twice).
